@@ -58,7 +58,10 @@ export function createLogger(settings: LoggerSettings): Logger {
     },
   };
   if (settings.pretty && !settings.destination) {
-    return pino(options, pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } }));
+    return pino(
+      options,
+      pino.transport({ target: 'pino-pretty', options: { translateTime: 'SYS:HH:MM:ss' } }),
+    );
   }
   return settings.destination ? pino(options, settings.destination) : pino(options);
 }

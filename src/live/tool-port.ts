@@ -31,5 +31,9 @@ export type FunctionCallResult = { output: unknown } | { error: string };
 export interface ToolPort {
   declarations(): FunctionDeclarationSpec[];
   /** Never throws: every failure is turned into `{ error }` the model can read. */
-  call(request: FunctionCallRequest, origin: ToolCallOrigin, signal: AbortSignal): Promise<FunctionCallResult>;
+  call(
+    request: FunctionCallRequest,
+    origin: ToolCallOrigin,
+    signal: AbortSignal,
+  ): Promise<FunctionCallResult>;
 }

@@ -1,0 +1,81 @@
+// Process entry: config → logger → bot; signal handling and exit codes. Nothing else.
+
+import { startBot } from './bot.ts';
+import { type Config, ConfigError, loadConfig, secretsOf } from './config.ts';
+import { createLogger, type Logger } from './log.ts';
+
+/** SIGTERM must finish within this, or the process manager kills us mid-goodbye. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
+
+function readConfigOrExit(): Config {
+  try {
+    return loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(1);
+    }
+    throw error;
+  }
+}
+
+function loggerFor(config: Config): Logger {
+  const pretty =
+    config.LOG_FORMAT === 'pretty' || (config.LOG_FORMAT === 'auto' && process.stdout.isTTY === true);
+  return createLogger({
+    level: config.LOG_LEVEL,
+    secrets: secretsOf(config),
+    pretty,
+    redactPii: !config.LOG_PII,
+  });
+}
+
+async function main(): Promise<void> {
+  const config = readConfigOrExit();
+  const log = loggerFor(config);
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+
+  let bot: Awaited<ReturnType<typeof startBot>>;
+  try {
+    bot = await startBot(config, log);
+  } catch (error) {
+    log.fatal({ err: error }, 'the bot could not start');
+    process.stderr.write(`${describeStartFailure(error)}\n`);
+    process.exit(1);
+  }
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    bot.stop(`The bot is restarting (${signal}).`).then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+/** One sentence for the owner at the terminal; the details are in the log line above. */
+function describeStartFailure(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'TokenInvalid' || (error as { status?: number })?.status === 401) {
+    return 'Discord rejected DISCORD_TOKEN. Copy a fresh token from the Developer Portal (Bot → Reset Token) into .env.';
+  }
+  if (code === 'DisallowedIntents') {
+    return 'Discord refused the gateway intents. Enable them for your application in the Developer Portal (see README).';
+  }
+  return 'The bot could not start; see the log line above. Run `npm run doctor` for a diagnosis.';
+}
+
+await main();
