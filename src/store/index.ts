@@ -1,0 +1,23 @@
+// The store's public surface: open it once in main.ts and pass the instance down.
+export type { Clock } from './clock.ts';
+export { HANDLE_MAX_AGE_MS, type HandlesRepo, type StoredHandle } from './handles.ts';
+export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.ts';
+export type { OptOutsRepo } from './opt-outs.ts';
+export type { SettingsRepo } from './settings-repo.ts';
+export {
+  DAILY_VOICE_MAX_MINUTES,
+  DEFAULT_PERSONA,
+  DEFAULT_SETTINGS,
+  type GuildSettings,
+  IDLE_LEAVE_MAX_SECONDS,
+  PERSONA_MAX_CHARS,
+  SETTING_KEYS,
+  SETTING_SPECS,
+  type SettingKey,
+  type SettingsPatch,
+  VAD_SENSITIVITIES,
+  type VadSensitivity,
+} from './settings-schema.ts';
+export { type OpenStoreOptions, openStore, STORE_FILE_NAME, type Store } from './store.ts';
+export { type UsageDay, type UsageDelta, type UsageRepo, utcDay } from './usage.ts';
+export { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from './voices.ts';
