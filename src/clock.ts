@@ -1,0 +1,85 @@
+// Injectable time: a clock for "now" and timers, and a drift-corrected periodic ticker.
+
+export interface Clock {
+  /** Monotonic milliseconds (performance.now in production). */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface Ticker {
+  readonly running: boolean;
+  /** Starts ticking: the first tick is `firstDelayMs` from now, then every period from there. */
+  start(firstDelayMs?: number): void;
+  stop(): void;
+}
+
+/**
+ * Calls `onTick` every `periodMs`, scheduling each tick against the ideal time line
+ * (start + n × period) so timer lateness never accumulates into drift. If the process stalls
+ * for longer than a few periods, the missed ticks are run at once (up to `maxCatchUp`) so
+ * audio keeps its real-time position, and the rest are skipped and reported as `skipped`.
+ */
+export function createTicker(
+  clock: Clock,
+  periodMs: number,
+  onTick: (tickAtMs: number, skipped: number) => void,
+  maxCatchUp = 3,
+): Ticker {
+  let handle: unknown = null;
+  let nextAt = 0;
+  // Bumped by start/stop so a tick that stops or restarts the ticker ends the current firing.
+  let generation = 0;
+  let running = false;
+
+  function schedule(): void {
+    handle = clock.setTimeout(fire, Math.max(0, nextAt - clock.now()));
+  }
+
+  function fire(): void {
+    handle = null;
+    const mine = generation;
+    let ran = 0;
+    while (clock.now() >= nextAt && ran < maxCatchUp) {
+      const at = nextAt;
+      nextAt += periodMs;
+      ran += 1;
+      onTick(at, 0);
+      if (generation !== mine) return;
+    }
+    const behind = Math.floor((clock.now() - nextAt) / periodMs);
+    if (behind > 0) {
+      const at = nextAt + behind * periodMs;
+      nextAt = at + periodMs;
+      onTick(at, behind);
+      if (generation !== mine) return;
+    }
+    schedule();
+  }
+
+  return {
+    get running() {
+      return running;
+    },
+    start(firstDelayMs = periodMs) {
+      if (running) return;
+      running = true;
+      generation += 1;
+      nextAt = clock.now() + firstDelayMs;
+      schedule();
+    },
+    stop() {
+      if (!running) return;
+      running = false;
+      generation += 1;
+      if (handle !== null) clock.clearTimeout(handle);
+      handle = null;
+    },
+  };
+}

@@ -1,0 +1,252 @@
+// One guild's voice connection: join, reconnect with capped backoff, follow moves, leave.
+import { EventEmitter } from 'node:events';
+import {
+  type DiscordGatewayAdapterCreator,
+  entersState,
+  joinVoiceChannel,
+  type VoiceConnection,
+  type VoiceConnectionState,
+  VoiceConnectionStatus,
+  type VoiceReceiver,
+} from '@discordjs/voice';
+import { BotError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+
+/**
+ * Voice close codes after which rejoining is pointless or harmful: 4014 disconnected by a
+ * moderator (or channel deleted), 4017 E2EE/DAVE required, 4021 disconnected by rate limit,
+ * 4022 call terminated. @discordjs/voice rejoins on anything but 4014 with no backoff, so these
+ * are intercepted here.
+ */
+const FINAL_CLOSE_CODES = new Set([4014, 4017, 4021, 4022]);
+
+export type VoiceEndReason =
+  | { code: 'VOICE_LEFT'; message: string }
+  | { code: 'VOICE_KICKED'; message: string }
+  | { code: 'VOICE_CLOSED'; message: string; closeCode: number }
+  | { code: 'VOICE_JOIN_TIMEOUT'; message: string }
+  | { code: 'VOICE_RECONNECT_FAILED'; message: string };
+
+export type VoiceLinkState =
+  | { status: 'connecting'; channelId: string }
+  | { status: 'ready'; channelId: string }
+  | { status: 'reconnecting'; channelId: string; attempt: number }
+  | { status: 'ended'; reason: VoiceEndReason };
+
+export interface VoiceLinkOptions {
+  guildId: string;
+  channelId: string;
+  adapterCreator: DiscordGatewayAdapterCreator;
+  /** Separates connections of different bot users in one process (@discordjs/voice keeps a global map). */
+  group: string;
+  log: Logger;
+  readyTimeoutMs?: number;
+  /** Rejoins allowed inside `rejoinWindowMs` before giving up. */
+  maxRejoins?: number;
+  rejoinWindowMs?: number;
+  /** How long a 4014 may take to turn into a move (moderator drag) before it counts as a kick. */
+  moveGraceMs?: number;
+}
+
+interface VoiceLinkEvents {
+  stateChange: [oldState: VoiceLinkState, newState: VoiceLinkState];
+  ready: [channelId: string];
+  moved: [channelId: string];
+  ended: [reason: VoiceEndReason];
+}
+
+export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
+  readonly guildId: string;
+  #state: VoiceLinkState;
+  readonly #connection: VoiceConnection;
+  readonly #log: Logger;
+  readonly #options: Required<Pick<VoiceLinkOptions, 'readyTimeoutMs' | 'maxRejoins' | 'rejoinWindowMs' | 'moveGraceMs'>>;
+  readonly #rejoinTimes: number[] = [];
+  #backoffTimer: NodeJS.Timeout | null = null;
+  #watchedNetworking: object | null = null;
+
+  private constructor(connection: VoiceConnection, options: VoiceLinkOptions) {
+    super();
+    this.guildId = options.guildId;
+    this.#connection = connection;
+    this.#log = options.log;
+    this.#options = {
+      readyTimeoutMs: options.readyTimeoutMs ?? 15_000,
+      maxRejoins: options.maxRejoins ?? 5,
+      rejoinWindowMs: options.rejoinWindowMs ?? 60_000,
+      moveGraceMs: options.moveGraceMs ?? 5_000,
+    };
+    this.#state = { status: 'connecting', channelId: options.channelId };
+    connection.on('stateChange', (oldState, newState) => this.#onConnectionState(oldState, newState));
+    connection.on('error', (error) => this.#log.warn({ err: error }, 'voice connection error'));
+  }
+
+  /** Joins with selfDeaf false (a deafened bot receives no audio) and waits until Ready. */
+  static async join(options: VoiceLinkOptions): Promise<VoiceLink> {
+    const connection = joinVoiceChannel({
+      guildId: options.guildId,
+      channelId: options.channelId,
+      adapterCreator: options.adapterCreator,
+      group: options.group,
+      selfDeaf: false,
+      selfMute: false,
+    });
+    const link = new VoiceLink(connection, options);
+    try {
+      await entersState(connection, VoiceConnectionStatus.Ready, link.#options.readyTimeoutMs);
+    } catch (error) {
+      const reason: VoiceEndReason =
+        link.#state.status === 'ended'
+          ? link.#state.reason
+          : { code: 'VOICE_JOIN_TIMEOUT', message: 'I could not connect to the voice channel in time.' };
+      link.#end(reason);
+      throw new BotError(reason.code, reason.message, { cause: error, retryable: reason.code === 'VOICE_JOIN_TIMEOUT' });
+    }
+    return link;
+  }
+
+  get state(): VoiceLinkState {
+    return this.#state;
+  }
+
+  get channelId(): string | null {
+    return this.#state.status === 'ended' ? null : this.#state.channelId;
+  }
+
+  get receiver(): VoiceReceiver {
+    return this.#connection.receiver;
+  }
+
+  /** Sends one Opus packet now (our own pacing). False when the connection is not ready. */
+  playOpus(packet: Uint8Array): boolean {
+    if (this.#state.status !== 'ready') return false;
+    return this.#connection.playOpusPacket(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+  }
+
+  setSpeaking(speaking: boolean): void {
+    if (this.#state.status === 'ready') this.#connection.setSpeaking(speaking);
+  }
+
+  /** Moves to another channel of the same guild. */
+  move(channelId: string): void {
+    if (this.#state.status === 'ended') return;
+    this.#connection.rejoin({ channelId, selfDeaf: false, selfMute: false });
+  }
+
+  leave(message = 'I left the voice channel.'): void {
+    this.#end({ code: 'VOICE_LEFT', message });
+  }
+
+  #setState(next: VoiceLinkState): void {
+    const old = this.#state;
+    if (old.status === 'ended') return;
+    this.#state = next;
+    this.emit('stateChange', old, next);
+    if (next.status === 'ready') {
+      if (old.status !== 'connecting' && old.channelId !== next.channelId) this.emit('moved', next.channelId);
+      this.emit('ready', next.channelId);
+    }
+    if (next.status === 'ended') this.emit('ended', next.reason);
+  }
+
+  #end(reason: VoiceEndReason): void {
+    if (this.#state.status === 'ended') return;
+    if (this.#backoffTimer) clearTimeout(this.#backoffTimer);
+    this.#backoffTimer = null;
+    this.#setState({ status: 'ended', reason });
+    if (this.#connection.state.status !== VoiceConnectionStatus.Destroyed) this.#connection.destroy();
+  }
+
+  #onConnectionState(oldState: VoiceConnectionState, newState: VoiceConnectionState): void {
+    this.#watchNetworking(newState);
+    const channelId = this.#connection.joinConfig.channelId;
+    switch (newState.status) {
+      case VoiceConnectionStatus.Ready:
+        if (channelId) this.#setState({ status: 'ready', channelId });
+        break;
+      case VoiceConnectionStatus.Disconnected:
+        this.#onDisconnected(newState);
+        break;
+      case VoiceConnectionStatus.Destroyed:
+        this.#end({ code: 'VOICE_LEFT', message: 'I left the voice channel.' });
+        break;
+      default:
+        if (oldState.status === VoiceConnectionStatus.Ready && this.#state.status === 'ready' && channelId) {
+          this.#setState({ status: 'reconnecting', channelId, attempt: this.#rejoinTimes.length });
+        }
+    }
+  }
+
+  /** Sees the close code before the library's immediate rejoin, to stop final codes and storms. */
+  #watchNetworking(state: VoiceConnectionState): void {
+    const networking = 'networking' in state ? state.networking : null;
+    if (!networking || networking === this.#watchedNetworking) return;
+    this.#watchedNetworking = networking;
+    networking.on('close', (closeCode: number) => this.#onVoiceSocketClosed(closeCode));
+  }
+
+  #onVoiceSocketClosed(closeCode: number): void {
+    if (this.#state.status === 'ended' || closeCode === 4014 || closeCode === 4015 || closeCode < 4000) return;
+    if (FINAL_CLOSE_CODES.has(closeCode)) {
+      this.#log.warn({ closeCode }, 'voice connection closed for good');
+      this.#end({ code: 'VOICE_CLOSED', closeCode, message: describeFinalClose(closeCode) });
+      return;
+    }
+    this.#countRejoin();
+  }
+
+  /** The library already sent a rejoin; after the first, later ones wait with exponential backoff. */
+  #countRejoin(): void {
+    const now = Date.now();
+    while (this.#rejoinTimes.length && now - (this.#rejoinTimes[0] ?? 0) > this.#options.rejoinWindowMs) {
+      this.#rejoinTimes.shift();
+    }
+    this.#rejoinTimes.push(now);
+    const attempt = this.#rejoinTimes.length;
+    if (attempt > this.#options.maxRejoins) {
+      this.#end({ code: 'VOICE_RECONNECT_FAILED', message: 'I lost the voice connection and could not get it back.' });
+      return;
+    }
+    const channelId = this.#connection.joinConfig.channelId ?? '';
+    this.#setState({ status: 'reconnecting', channelId, attempt });
+    if (attempt === 1) return;
+    const delayMs = Math.min(30_000, 500 * 2 ** (attempt - 1)) * (0.8 + Math.random() * 0.4);
+    this.#log.info({ attempt, delayMs: Math.round(delayMs) }, 'voice rejoin backing off');
+    // The timer is set before disconnect() so the Disconnected state it causes is known as ours.
+    this.#backoffTimer = setTimeout(() => {
+      this.#backoffTimer = null;
+      if (this.#state.status !== 'ended') this.#connection.rejoin();
+    }, delayMs);
+    this.#connection.disconnect();
+  }
+
+  /** The usual recipe: a move shows up as Signalling/Connecting shortly; otherwise we were kicked. */
+  #onDisconnected(state: VoiceConnectionState & { status: VoiceConnectionStatus.Disconnected }): void {
+    if (this.#backoffTimer) return; // our own backoff pause
+    const closeCode = 'closeCode' in state ? state.closeCode : undefined;
+    const grace = this.#options.moveGraceMs;
+    Promise.race([
+      entersState(this.#connection, VoiceConnectionStatus.Signalling, grace),
+      entersState(this.#connection, VoiceConnectionStatus.Connecting, grace),
+    ]).catch(() => {
+      if (closeCode === 4014) {
+        this.#end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
+      } else {
+        this.#end({ code: 'VOICE_RECONNECT_FAILED', message: 'I lost the voice connection and could not get it back.' });
+      }
+    });
+  }
+}
+
+function describeFinalClose(closeCode: number): string {
+  switch (closeCode) {
+    case 4017:
+      return 'Discord requires end-to-end encryption (DAVE) for this call and the connection could not provide it.';
+    case 4021:
+      return 'Discord disconnected me from voice because of rate limits. Try /join again in a minute.';
+    case 4022:
+      return 'Discord ended the voice call.';
+    default:
+      return `Discord closed the voice connection (code ${closeCode}).`;
+  }
+}
