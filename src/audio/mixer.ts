@@ -1,6 +1,6 @@
 // Uplink mixer: saturating sum of N speakers' 16 kHz mono frames with a gain per speaker.
 import { BotError } from '../errors.ts';
-import { GEMINI_INPUT_FRAME_SAMPLES, INT16_MAX, INT16_MIN } from './pcm.ts';
+import { GEMINI_INPUT_FRAME_SAMPLES, toInt16 } from './pcm.ts';
 
 /**
  * Sums one frame per speaker into one frame. With unit gains the sum is exact integer arithmetic
@@ -48,8 +48,7 @@ export class Mixer {
       else if (gain !== 0) for (let i = 0; i < input.length; i++) acc[i] = acc[i]! + input[i]! * gain;
     }
     for (let i = 0; i < frame; i++) {
-      const v = Math.round(acc[i]!);
-      out[i] = v > INT16_MAX ? INT16_MAX : v < INT16_MIN ? INT16_MIN : v;
+      out[i] = toInt16(acc[i]!);
     }
     return out;
   }

@@ -1,0 +1,48 @@
+// The Opus codec seam: one decoder per speaker, one encoder per playback stream, 48 kHz stereo.
+//
+// The bot owns Opus itself: the voice receiver hands us raw Opus packets and the player is given
+// Opus packets (StreamType.Opus), so prism-media never decodes or encodes on our path and its codec
+// choice (it falls back to opusscript, which corrupts memory with several live instances) cannot
+// reach us. Only this interface and its shipped implementation do Opus work.
+
+/** Decodes one speaker's packets in order. Not shareable between speakers: Opus is stateful. */
+export interface OpusDecoder {
+  /**
+   * One packet → interleaved 48 kHz stereo int16 (1920 values for a 20 ms packet). A corrupt or
+   * truncated packet throws BotError `OPUS_BAD_PACKET` and leaves the decoder usable.
+   */
+  decode(packet: Uint8Array): Int16Array;
+  /** Packet-loss concealment: 20 ms (1920 values) continuing the last decoded audio. */
+  conceal(): Int16Array;
+  /** Releases the native state; any later call throws BotError `OPUS_DESTROYED`. */
+  destroy(): void;
+}
+
+/** Encodes one playback stream, 20 ms at a time. */
+export interface OpusEncoder {
+  readonly bitrateBps: number;
+  /** 960 stereo frames (1920 interleaved int16 values) → one Opus packet. */
+  encode(pcm: Int16Array): Uint8Array;
+  destroy(): void;
+}
+
+export interface OpusEncoderOptions {
+  /** Target bitrate; at least 64 kb/s (default 64 kb/s). */
+  bitrateBps?: number;
+}
+
+export interface OpusCodec {
+  /** Which binding runs, for the startup log line (e.g. "@evan/opus native"). */
+  readonly name: string;
+  createDecoder(): OpusDecoder;
+  createEncoder(options?: OpusEncoderOptions): OpusEncoder;
+}
+
+/**
+ * Below 64 kb/s libopus switches band-limited speech in `audio` mode to hybrid SILK+CELT, which costs
+ * 2–3× the CPU per frame (audio.md); Discord carries up to 96–384 kb/s per channel anyway.
+ */
+export const OPUS_MIN_BITRATE_BPS = 64_000;
+export const OPUS_DEFAULT_BITRATE_BPS = 64_000;
+/** libopus's ceiling for stereo. */
+export const OPUS_MAX_BITRATE_BPS = 510_000;
