@@ -25,7 +25,11 @@ const CONSTANTS: ReadonlyMap<string, number> = new Map([
   ['e', Math.E],
 ]);
 
-const unary = (fn: (x: number) => number): MathFunction => ({ minArgs: 1, maxArgs: 1, apply: ([x]) => fn(x ?? 0) });
+const unary = (fn: (x: number) => number): MathFunction => ({
+  minArgs: 1,
+  maxArgs: 1,
+  apply: ([x]) => fn(x ?? 0),
+});
 
 const FUNCTIONS: ReadonlyMap<string, MathFunction> = new Map([
   ['sqrt', unary(Math.sqrt)],
@@ -124,7 +128,8 @@ class Parser {
   }
 
   #nested<T>(parse: () => T): T {
-    if (++this.#depth > MAX_NESTING_DEPTH) fail(`That expression is nested too deeply (max ${MAX_NESTING_DEPTH} levels).`);
+    if (++this.#depth > MAX_NESTING_DEPTH)
+      fail(`That expression is nested too deeply (max ${MAX_NESTING_DEPTH} levels).`);
     const value = parse();
     this.#depth--;
     return value;

@@ -33,7 +33,8 @@ function fail(message: string): never {
 export function rollDice(notation: string, randomInt: RandomInt): DiceRoll {
   const compact = notation.replace(/\s+/g, '').toLowerCase();
   if (compact.length === 0) fail('Give dice notation such as 2d6+1 or d20.');
-  if (compact.length > MAX_NOTATION_CHARS) fail(`That dice notation is too long (max ${MAX_NOTATION_CHARS} characters).`);
+  if (compact.length > MAX_NOTATION_CHARS)
+    fail(`That dice notation is too long (max ${MAX_NOTATION_CHARS} characters).`);
   const groups: DiceGroup[] = [];
   let modifier = 0;
   let diceCount = 0;
@@ -42,7 +43,9 @@ export function rollDice(notation: string, randomInt: RandomInt): DiceRoll {
     const match = TERM.exec(rest);
     // Every term after the first needs its own sign: "2d6 3" is not notation.
     if (!match || (terms > 0 && match[1] === '')) {
-      fail(`"${notation.slice(0, MAX_NOTATION_CHARS)}" is not dice notation; use something like 2d6+1, d20 or 4d6-2.`);
+      fail(
+        `"${notation.slice(0, MAX_NOTATION_CHARS)}" is not dice notation; use something like 2d6+1, d20 or 4d6-2.`,
+      );
     }
     if (terms >= MAX_TERMS) fail(`At most ${MAX_TERMS} terms, please.`);
     const [, signText, countText, sidesText, flatText] = match;

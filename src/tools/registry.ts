@@ -1,7 +1,7 @@
 // ToolRegistry: validates, runs (timeout, abort), maps errors, caps results and reports each call.
 import type { RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
+import { type Clock, systemClock } from '../clock.ts';
 import { BotError, errorCode, ToolError } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import type {
   FunctionCallRequest,
   FunctionCallResult,
@@ -9,7 +9,7 @@ import type {
   ToolCallOrigin,
   ToolPort,
 } from '../live/tool-port.ts';
-import { type Clock, systemClock } from './clock.ts';
+import type { Logger } from '../log.ts';
 import type { AnyTool, ToolContext, ToolRunOrigin } from './define-tool.ts';
 import type { GuildToolServices } from './guild-services.ts';
 import { describeIssues, outputText, truncate } from './result-text.ts';
@@ -24,7 +24,10 @@ export interface ToolRegistryOptions {
   timeoutMs?: number;
   /** Longest result (JSON characters) handed to Gemini; default 4000. */
   maxResultChars?: number;
+  /** Timers and monotonic durations; default the system clock. */
   clock?: Clock;
+  /** Wall time handed to tools as `ctx.now()`; default `new Date()`. */
+  wallClock?: () => Date;
 }
 
 /** One finished call, for transcripts ("🔧 roll_dice …") and usage stats. */
@@ -70,6 +73,7 @@ export class ToolRegistry implements ToolPort {
   readonly #timeoutMs: number;
   readonly #maxResultChars: number;
   readonly #clock: Clock;
+  readonly #wallClock: () => Date;
   readonly #inFlight = new Set<InFlight>();
   readonly #listeners = new Set<(record: ToolCallRecord) => void>();
 
@@ -85,7 +89,8 @@ export class ToolRegistry implements ToolPort {
     this.#logger = options.logger;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#maxResultChars = options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS;
-    this.#clock = options.clock ?? systemClock();
+    this.#clock = options.clock ?? systemClock;
+    this.#wallClock = options.wallClock ?? (() => new Date());
   }
 
   declarations(): FunctionDeclarationSpec[] {
@@ -104,7 +109,11 @@ export class ToolRegistry implements ToolPort {
   }
 
   /** Gemini's entry point (ToolPort). Never throws. */
-  async call(request: FunctionCallRequest, origin: ToolCallOrigin, signal: AbortSignal): Promise<FunctionCallResult> {
+  async call(
+    request: FunctionCallRequest,
+    origin: ToolCallOrigin,
+    signal: AbortSignal,
+  ): Promise<FunctionCallResult> {
     const result = await this.#run(request.name, request.args, origin, signal, request.id);
     return 'error' in result ? { error: result.error } : { output: result.output };
   }
@@ -130,7 +139,7 @@ export class ToolRegistry implements ToolPort {
     signal: AbortSignal,
     id: string | undefined,
   ): Promise<ToolRunResult> {
-    const started = performance.now();
+    const started = this.#clock.now();
     const args = isRecord(rawArgs) ? rawArgs : {};
     const result = await this.#execute(name, rawArgs, origin, signal);
     const record: ToolCallRecord = {
@@ -140,7 +149,7 @@ export class ToolRegistry implements ToolPort {
       ...(id === undefined ? {} : { id }),
       ok: !('error' in result),
       ...('error' in result ? { error: result.error } : { result: result.output }),
-      durationMs: Math.round(performance.now() - started),
+      durationMs: Math.round(this.#clock.now() - started),
     };
     this.#logger.debug(
       { tool: name, ok: record.ok, durationMs: record.durationMs, via: origin.via, pii: { args } },
@@ -156,12 +165,18 @@ export class ToolRegistry implements ToolPort {
     return result;
   }
 
-  async #execute(name: string, rawArgs: unknown, origin: ToolRunOrigin, signal: AbortSignal): Promise<ToolRunResult> {
+  async #execute(
+    name: string,
+    rawArgs: unknown,
+    origin: ToolRunOrigin,
+    signal: AbortSignal,
+  ): Promise<ToolRunResult> {
     const entry = this.#tools.get(name);
     if (!entry) return { error: `There is no tool named "${truncate(name, 64)}".` };
     const { tool } = entry;
     const parsed = tool.parameters.safeParse(rawArgs ?? {});
-    if (!parsed.success) return { error: `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}` };
+    if (!parsed.success)
+      return { error: `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}` };
 
     const controller = new AbortController();
     const call: InFlight = { controller, guildId: origin.guildId };
@@ -169,8 +184,9 @@ export class ToolRegistry implements ToolPort {
     const onCallerAbort = () => controller.abort(new StopReason('It was cancelled.'));
     if (signal.aborted) onCallerAbort();
     else signal.addEventListener('abort', onCallerAbort, { once: true });
-    const cancelTimer = this.#clock.setTimeout(
-      () => controller.abort(new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`)),
+    const timer = this.#clock.setTimeout(
+      () =>
+        controller.abort(new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`)),
       timeoutMs,
     );
     // Settles first on abort, so a tool that ignores its signal cannot hold the call open.
@@ -183,15 +199,18 @@ export class ToolRegistry implements ToolPort {
       const ctx: ToolContext = {
         origin,
         signal: controller.signal,
-        now: () => this.#clock.now(),
+        now: this.#wallClock,
         guild: this.#servicesFor(origin),
       };
-      const output = await Promise.race([stopped, Promise.resolve().then(() => tool.execute(parsed.data, ctx))]);
+      const output = await Promise.race([
+        stopped,
+        Promise.resolve().then(() => tool.execute(parsed.data, ctx)),
+      ]);
       return this.#success(tool, output, parsed.data);
     } catch (error) {
       return { error: this.#failure(name, error, controller.signal) };
     } finally {
-      cancelTimer();
+      this.#clock.clearTimeout(timer);
       signal.removeEventListener('abort', onCallerAbort);
       this.#inFlight.delete(call);
     }

@@ -1,10 +1,13 @@
 // ReminderScheduler: pending reminders per guild on an injectable clock, all cancelled by dispose().
+import { type Clock, systemClock } from '../clock.ts';
 import { BotError, ToolError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { Clock } from './clock.ts';
 
 export interface ReminderSchedulerOptions {
-  clock: Clock;
+  /** Timers; default the system clock. */
+  clock?: Clock;
+  /** Wall time, for each reminder's `dueAt`; default `new Date()`. */
+  wallClock?: () => Date;
   logger: Logger;
   /** Pending reminders one guild may have at once; default 10. */
   maxPerGuild?: number;
@@ -29,14 +32,16 @@ const DEFAULT_MAX_PER_GUILD = 10;
 
 export class ReminderScheduler {
   readonly #clock: Clock;
+  readonly #wallClock: () => Date;
   readonly #logger: Logger;
   readonly #maxPerGuild: number;
-  readonly #pending = new Map<number, { reminder: ScheduledReminder; cancel: () => void }>();
+  readonly #pending = new Map<number, { reminder: ScheduledReminder; timer: unknown }>();
   #nextId = 1;
   #disposed = false;
 
   constructor(options: ReminderSchedulerOptions) {
-    this.#clock = options.clock;
+    this.#clock = options.clock ?? systemClock;
+    this.#wallClock = options.wallClock ?? (() => new Date());
     this.#logger = options.logger;
     this.#maxPerGuild = options.maxPerGuild ?? DEFAULT_MAX_PER_GUILD;
   }
@@ -45,22 +50,28 @@ export class ReminderScheduler {
   schedule(request: ReminderRequest): ScheduledReminder {
     if (this.#disposed) throw new BotError('REMINDERS_DISPOSED', 'The reminder scheduler has been shut down');
     if (this.pending(request.guildId).length >= this.#maxPerGuild) {
-      throw new ToolError(`This server already has ${this.#maxPerGuild} reminders waiting.`, 'REMINDER_LIMIT');
+      throw new ToolError(
+        `This server already has ${this.#maxPerGuild} reminders waiting.`,
+        'REMINDER_LIMIT',
+      );
     }
     const id = this.#nextId++;
     const reminder: ScheduledReminder = {
       id,
       guildId: request.guildId,
       text: request.text,
-      dueAt: new Date(this.#clock.now().getTime() + request.delayMs),
+      dueAt: new Date(this.#wallClock().getTime() + request.delayMs),
     };
-    const cancel = this.#clock.setTimeout(() => {
+    const timer = this.#clock.setTimeout(() => {
       this.#pending.delete(id);
       request.deliver().catch((error: unknown) => {
-        this.#logger.warn({ err: error, guildId: request.guildId, reminderId: id }, 'reminder could not be posted');
+        this.#logger.warn(
+          { err: error, guildId: request.guildId, reminderId: id },
+          'reminder could not be posted',
+        );
       });
     }, request.delayMs);
-    this.#pending.set(id, { reminder, cancel });
+    this.#pending.set(id, { reminder, timer });
     return reminder;
   }
 
@@ -75,7 +86,7 @@ export class ReminderScheduler {
   /** Cancels every pending reminder (shutdown); later `schedule` calls throw. */
   dispose(): void {
     this.#disposed = true;
-    for (const { cancel } of this.#pending.values()) cancel();
+    for (const { timer } of this.#pending.values()) this.#clock.clearTimeout(timer);
     this.#pending.clear();
   }
 }

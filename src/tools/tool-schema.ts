@@ -46,7 +46,11 @@ function invalid(tool: string, field: string, problem: string): BotError {
 }
 
 function checkDescription(tool: string, field: string, description: unknown): string {
-  if (typeof description !== 'string' || description.length < 1 || description.length > MAX_DESCRIPTION_CHARS) {
+  if (
+    typeof description !== 'string' ||
+    description.length < 1 ||
+    description.length > MAX_DESCRIPTION_CHARS
+  ) {
     const got = typeof description === 'string' ? `${description.length}` : 'none; add .describe()';
     throw invalid(tool, field, `description must be 1-${MAX_DESCRIPTION_CHARS} characters (got ${got})`);
   }
@@ -62,7 +66,11 @@ function bound(value: unknown): number | undefined {
 function readParameter(tool: string, name: string, schema: JsonSchema, required: boolean): Parameter {
   const field = `parameter "${name}"`;
   if (!PARAMETER_NAME.test(name)) {
-    throw invalid(tool, field, 'name must be 1-32 lowercase letters, digits or "_", not starting with a digit');
+    throw invalid(
+      tool,
+      field,
+      'name must be 1-32 lowercase letters, digits or "_", not starting with a digit',
+    );
   }
   const description = checkDescription(tool, field, schema.description);
   const base = { name, description, required };
@@ -71,7 +79,8 @@ function readParameter(tool: string, name: string, schema: JsonSchema, required:
     const choices = schema.enum.map(String);
     if (choices.length > MAX_CHOICES) throw invalid(tool, field, `at most ${MAX_CHOICES} enum values`);
     const bad = choices.find((c) => c.length < 1 || c.length > MAX_CHOICE_CHARS);
-    if (bad !== undefined) throw invalid(tool, field, `enum value "${bad}" must be 1-${MAX_CHOICE_CHARS} characters`);
+    if (bad !== undefined)
+      throw invalid(tool, field, `enum value "${bad}" must be 1-${MAX_CHOICE_CHARS} characters`);
     return { ...base, type: 'STRING', choices };
   }
   if (type === 'string') {
@@ -111,14 +120,19 @@ function readParameters(tool: AnyTool): Parameter[] {
     // io 'input': fields with a default are optional for the caller.
     schema = z.toJSONSchema(tool.parameters, { io: 'input' }) as JsonSchema;
   } catch (error) {
-    throw new BotError('TOOL_DEFINITION_INVALID', `Tool "${tool.name}", parameters: not representable as JSON schema`, {
-      cause: error,
-    });
+    throw new BotError(
+      'TOOL_DEFINITION_INVALID',
+      `Tool "${tool.name}", parameters: not representable as JSON schema`,
+      {
+        cause: error,
+      },
+    );
   }
   const properties = (schema.properties ?? {}) as Record<string, JsonSchema>;
   const required = new Set(Array.isArray(schema.required) ? schema.required : []);
   const names = Object.keys(properties);
-  if (names.length > MAX_OPTIONS) throw invalid(tool.name, 'parameters', `at most ${MAX_OPTIONS} (got ${names.length})`);
+  if (names.length > MAX_OPTIONS)
+    throw invalid(tool.name, 'parameters', `at most ${MAX_OPTIONS} (got ${names.length})`);
   return names.map((name) => readParameter(tool.name, name, properties[name] ?? {}, required.has(name)));
 }
 
@@ -149,7 +163,11 @@ function toOption(p: Parameter): APIApplicationCommandBasicOption {
   switch (p.type) {
     case 'STRING':
       if (p.choices) {
-        return { ...common, type: ApplicationCommandOptionType.String, choices: p.choices.map((c) => ({ name: c, value: c })) };
+        return {
+          ...common,
+          type: ApplicationCommandOptionType.String,
+          choices: p.choices.map((c) => ({ name: c, value: c })),
+        };
       }
       return {
         ...common,
@@ -169,7 +187,11 @@ function toOption(p: Parameter): APIApplicationCommandBasicOption {
 /** Throws BotError TOOL_DEFINITION_INVALID naming the tool and field when a limit is broken. */
 export function compileTool(tool: AnyTool): CompiledTool {
   if (!TOOL_NAME.test(tool.name)) {
-    throw invalid(tool.name, 'name', 'must be 1-32 lowercase letters, digits, "_" or "-", starting with a letter or "_"');
+    throw invalid(
+      tool.name,
+      'name',
+      'must be 1-32 lowercase letters, digits, "_" or "-", starting with a letter or "_"',
+    );
   }
   checkDescription(tool.name, 'tool', tool.description);
   const parameters = readParameters(tool);

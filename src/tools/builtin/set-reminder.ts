@@ -26,7 +26,12 @@ export function setReminderTool(reminders: ReminderScheduler) {
       });
       const timeZone = resolveTimeZone(guild.timeZone) ?? 'UTC';
       const due = zonedTime(reminder.dueAt, timeZone);
-      return { reminderId: reminder.id, dueAt: reminder.dueAt.toISOString(), dueLocalTime: due.time, timeZone };
+      return {
+        reminderId: reminder.id,
+        dueAt: reminder.dueAt.toISOString(),
+        dueLocalTime: due.time,
+        timeZone,
+      };
     },
     formatResult: (out, args) =>
       `⏰ I will post "${args.text}" here at ${out.dueLocalTime} ${out.timeZone} (in ${args.minutes} min).`,
