@@ -60,7 +60,9 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   #state: VoiceLinkState;
   readonly #connection: VoiceConnection;
   readonly #log: Logger;
-  readonly #options: Required<Pick<VoiceLinkOptions, 'readyTimeoutMs' | 'maxRejoins' | 'rejoinWindowMs' | 'moveGraceMs'>>;
+  readonly #options: Required<
+    Pick<VoiceLinkOptions, 'readyTimeoutMs' | 'maxRejoins' | 'rejoinWindowMs' | 'moveGraceMs'>
+  >;
   readonly #rejoinTimes: number[] = [];
   #backoffTimer: NodeJS.Timeout | null = null;
   #watchedNetworking: object | null = null;
@@ -100,7 +102,10 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
           ? link.#state.reason
           : { code: 'VOICE_JOIN_TIMEOUT', message: 'I could not connect to the voice channel in time.' };
       link.#end(reason);
-      throw new BotError(reason.code, reason.message, { cause: error, retryable: reason.code === 'VOICE_JOIN_TIMEOUT' });
+      throw new BotError(reason.code, reason.message, {
+        cause: error,
+        retryable: reason.code === 'VOICE_JOIN_TIMEOUT',
+      });
     }
     return link;
   }
@@ -186,7 +191,8 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   }
 
   #onVoiceSocketClosed(closeCode: number): void {
-    if (this.#state.status === 'ended' || closeCode === 4014 || closeCode === 4015 || closeCode < 4000) return;
+    if (this.#state.status === 'ended' || closeCode === 4014 || closeCode === 4015 || closeCode < 4000)
+      return;
     if (FINAL_CLOSE_CODES.has(closeCode)) {
       this.#log.warn({ closeCode }, 'voice connection closed for good');
       this.#end({ code: 'VOICE_CLOSED', closeCode, message: describeFinalClose(closeCode) });
@@ -204,7 +210,10 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     this.#rejoinTimes.push(now);
     const attempt = this.#rejoinTimes.length;
     if (attempt > this.#options.maxRejoins) {
-      this.#end({ code: 'VOICE_RECONNECT_FAILED', message: 'I lost the voice connection and could not get it back.' });
+      this.#end({
+        code: 'VOICE_RECONNECT_FAILED',
+        message: 'I lost the voice connection and could not get it back.',
+      });
       return;
     }
     const channelId = this.#connection.joinConfig.channelId ?? '';
@@ -232,7 +241,10 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
       if (closeCode === 4014) {
         this.#end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
       } else {
-        this.#end({ code: 'VOICE_RECONNECT_FAILED', message: 'I lost the voice connection and could not get it back.' });
+        this.#end({
+          code: 'VOICE_RECONNECT_FAILED',
+          message: 'I lost the voice connection and could not get it back.',
+        });
       }
     });
   }

@@ -1,33 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type Clock, createTicker } from '../../src/clock.ts';
-
-/** A clock whose time only moves when the test says so; timers fire in time order. */
-function manualClock() {
-  let now = 0;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      nextId += 1;
-      timers.set(nextId, { at: now + ms, fn });
-      return nextId;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-  };
-  /** Advances time to `to`, firing due timers; `lateMs` makes each timer fire that much late. */
-  function advanceTo(to: number, lateMs = 0) {
-    for (;;) {
-      const due = [...timers.entries()].filter(([, t]) => t.at + lateMs <= to).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = Math.max(now, due[1].at + lateMs);
-      due[1].fn();
-    }
-    now = to;
-  }
-  return { clock, advanceTo, pending: () => timers.size };
-}
+import { createTicker } from '../../src/clock.ts';
+import { manualClock } from '../helpers/manual-clock.ts';
 
 describe('createTicker', () => {
   it('GIVEN timers that always fire 3 ms late THEN ticks stay on the 20 ms grid without drift', () => {

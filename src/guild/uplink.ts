@@ -1,0 +1,176 @@
+// Uplink: every speaker's Opus → 16 kHz mono → one mix on a 20 ms clock → the Live session.
+
+import { Rechunker } from '../audio/chunker.ts';
+import { Downsampler48kStereoTo16kMono } from '../audio/downsampler.ts';
+import { isSilent } from '../audio/level.ts';
+import { Mixer } from '../audio/mixer.ts';
+import { FRAME_MS, GEMINI_INPUT_FRAME_SAMPLES, GEMINI_INPUT_RATE_HZ, samplesFor } from '../audio/pcm.ts';
+import { SampleFifo } from '../audio/sample-fifo.ts';
+import { type Clock, createTicker, type Ticker } from '../clock.ts';
+import type { OpusCodec, OpusDecoder } from '../codec/opus-codec.ts';
+import type { Logger } from '../log.ts';
+
+/** Where mixed audio goes: the guild's Live session. */
+export interface UplinkSink {
+  sendAudio(pcm16k: Int16Array): void;
+  sendAudioStreamEnd(): void;
+}
+
+export interface UplinkOptions {
+  codec: OpusCodec;
+  clock: Clock;
+  sink: UplinkSink;
+  log: Logger;
+  /** Audio per message to Gemini (multiple of 20 ms). */
+  chunkMs: number;
+  /** Silence kept flowing after the last voice, so server-side VAD can close the turn. */
+  silenceTailMs: number;
+  /** A speaker further behind than this loses their oldest audio (counted), so lag cannot grow. */
+  maxSpeakerBacklogMs?: number;
+  /** Told which speakers were audible in each 20 ms frame (for transcript attribution). */
+  onVoiceActivity?: (userIds: readonly string[], atMs: number) => void;
+}
+
+interface Speaker {
+  decoder: OpusDecoder;
+  downsampler: Downsampler48kStereoTo16kMono;
+  fifo: SampleFifo;
+  frame: Int16Array;
+}
+
+export interface UplinkStats {
+  framesSent: number;
+  badPackets: number;
+  droppedMs: number;
+  streamEnds: number;
+}
+
+/**
+ * States: paused (nothing sent, ticker stopped) → streaming (a frame every 20 ms while anyone
+ * speaks, then `silenceTailMs` of silence) → audioStreamEnd → paused.
+ *
+ * Latency: the first packet after a pause is mixed and sent at once; later frames go out on
+ * ticks placed half a frame after the first packet's phase, so a speaker's packet arriving up
+ * to 10 ms late still makes its tick instead of leaving a 20 ms hole in the speech.
+ */
+export class Uplink {
+  readonly stats: UplinkStats = { framesSent: 0, badPackets: 0, droppedMs: 0, streamEnds: 0 };
+  readonly #options: UplinkOptions;
+  readonly #speakers = new Map<string, Speaker>();
+  readonly #mixer = new Mixer(GEMINI_INPUT_FRAME_SAMPLES);
+  readonly #chunker: Rechunker;
+  readonly #ticker: Ticker;
+  readonly #maxBacklogSamples: number;
+  readonly #mixInputs: Int16Array[] = [];
+  readonly #active: string[] = [];
+  #lastVoiceAt = Number.NEGATIVE_INFINITY;
+  #streaming = false;
+  #closed = false;
+
+  constructor(options: UplinkOptions) {
+    this.#options = options;
+    this.#chunker = new Rechunker(samplesFor(options.chunkMs, GEMINI_INPUT_RATE_HZ));
+    this.#ticker = createTicker(options.clock, FRAME_MS, () => this.#tick());
+    this.#maxBacklogSamples = samplesFor(options.maxSpeakerBacklogMs ?? 100, GEMINI_INPUT_RATE_HZ);
+  }
+
+  get streaming(): boolean {
+    return this.#streaming;
+  }
+
+  /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
+  pushOpus(userId: string, packet: Uint8Array): void {
+    if (this.#closed) return;
+    const speaker = this.#speaker(userId);
+    let pcm48: Int16Array;
+    try {
+      pcm48 = speaker.decoder.decode(packet);
+    } catch (error) {
+      this.stats.badPackets += 1;
+      this.#options.log.debug({ err: error }, 'undecodable voice packet concealed');
+      pcm48 = speaker.decoder.conceal();
+    }
+    speaker.fifo.write(speaker.downsampler.process(pcm48));
+    const excess = speaker.fifo.length - this.#maxBacklogSamples;
+    if (excess > 0) {
+      speaker.fifo.discard(excess);
+      this.stats.droppedMs += (excess * 1000) / GEMINI_INPUT_RATE_HZ;
+    }
+    if (!this.#streaming) {
+      this.#streaming = true;
+      this.#tick();
+      this.#ticker.start(FRAME_MS + FRAME_MS / 2);
+    }
+  }
+
+  /** Forgets a speaker (left the channel, opted out): their queued audio is not sent. */
+  removeSpeaker(userId: string): void {
+    const speaker = this.#speakers.get(userId);
+    if (!speaker) return;
+    speaker.decoder.destroy();
+    this.#speakers.delete(userId);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#ticker.stop();
+    for (const userId of [...this.#speakers.keys()]) this.removeSpeaker(userId);
+  }
+
+  #speaker(userId: string): Speaker {
+    let speaker = this.#speakers.get(userId);
+    if (!speaker) {
+      speaker = {
+        decoder: this.#options.codec.createDecoder(),
+        downsampler: new Downsampler48kStereoTo16kMono(),
+        fifo: new SampleFifo(),
+        frame: new Int16Array(GEMINI_INPUT_FRAME_SAMPLES),
+      };
+      this.#speakers.set(userId, speaker);
+    }
+    return speaker;
+  }
+
+  #tick(): void {
+    const now = this.#options.clock.now();
+    this.#mixInputs.length = 0;
+    this.#active.length = 0;
+    for (const [userId, speaker] of this.#speakers) {
+      if (speaker.fifo.length === 0) continue;
+      speaker.fifo.readInto(speaker.frame);
+      this.#mixInputs.push(speaker.frame);
+      if (!isSilent(speaker.frame)) this.#active.push(userId);
+    }
+    if (this.#active.length > 0) {
+      this.#lastVoiceAt = now;
+      this.#options.onVoiceActivity?.(this.#active, now);
+    }
+    this.#send(this.#mixer.mix(this.#mixInputs));
+    if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
+      this.#endStream();
+    }
+  }
+
+  #send(frame: Int16Array): void {
+    for (const chunk of this.#chunker.push(frame)) {
+      this.#options.sink.sendAudio(chunk);
+      this.stats.framesSent += chunk.length / GEMINI_INPUT_FRAME_SAMPLES;
+    }
+  }
+
+  #endStream(): void {
+    const rest = this.#chunker.flush();
+    if (rest) this.#options.sink.sendAudio(rest);
+    this.#options.sink.sendAudioStreamEnd();
+    this.stats.streamEnds += 1;
+    this.#streaming = false;
+    this.#ticker.stop();
+  }
+
+  #queuedSamples(): number {
+    let total = 0;
+    for (const speaker of this.#speakers.values()) total += speaker.fifo.length;
+    return total;
+  }
+}

@@ -1,0 +1,119 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
+import { Downlink, type OpusSink } from '../../../src/guild/downlink.ts';
+import { createLogger } from '../../../src/log.ts';
+import {
+  dominantFrequency,
+  levelAtDbfs,
+  longestSilenceMs,
+  type PcmClip,
+} from '../../fakes/audio-analysis.ts';
+import { tone } from '../../fakes/tones.ts';
+import { type ManualClock, manualClock } from '../../helpers/manual-clock.ts';
+
+const codec = createOpusCodec();
+const log = createLogger({ level: 'silent', secrets: [] });
+const SILENCE = '248,255,254';
+
+/** Records every packet with its send time and decodes them like a listener would. */
+function listeningSink(time: ManualClock) {
+  const packets: { at: number; bytes: Uint8Array }[] = [];
+  const speaking: boolean[] = [];
+  const sink: OpusSink = {
+    playOpus: (bytes) => {
+      packets.push({ at: time.clock.now(), bytes: bytes.slice() });
+      return true;
+    },
+    setSpeaking: (s) => speaking.push(s),
+  };
+  function heard(): PcmClip {
+    const decoder = codec.createDecoder();
+    const samples = new Int16Array(packets.length * 1920);
+    packets.forEach((p, i) => {
+      samples.set(decoder.decode(p.bytes), i * 1920);
+    });
+    decoder.destroy();
+    return { samples, sampleRate: 48_000, channels: 2 };
+  }
+  const isSilenceFrame = (p: { bytes: Uint8Array }) => p.bytes.join(',') === SILENCE;
+  return { sink, packets, speaking, heard, isSilenceFrame };
+}
+
+let downlink: Downlink | null = null;
+afterEach(() => downlink?.close());
+
+function setup() {
+  const time = manualClock();
+  const rec = listeningSink(time);
+  downlink = new Downlink({ codec, clock: time.clock, sink: rec.sink, log });
+  return { time, rec, downlink };
+}
+
+const answer = (freq: number, ms: number) => tone(freq, ms, { sampleRate: 24_000, channels: 1 }).samples;
+
+describe('Downlink', () => {
+  it("GIVEN Gemini's first audio THEN the first packet leaves at once, not on the next tick", () => {
+    const { time, rec, downlink: d } = setup();
+    time.advanceTo(500);
+    d.pushAudio(answer(600, 100));
+    expect(rec.packets).toHaveLength(1);
+    expect(rec.packets[0]?.at).toBe(500);
+  });
+
+  it('GIVEN bursts with 300 ms pauses that stay ahead of real time THEN playback is continuous 600 Hz', () => {
+    const { time, rec, downlink: d } = setup();
+    const audio = answer(600, 1500);
+    // 5 bursts of 300 ms audio, each sent instantly, 300 ms apart (ahead of real time overall).
+    for (let b = 0; b < 5; b++) {
+      time.advanceTo(b * 300);
+      d.pushAudio(audio.subarray(b * 7200, (b + 1) * 7200));
+    }
+    d.endOfTurn();
+    time.advanceBy(3000);
+    const heard = rec.heard();
+    const tonePackets = rec.packets.filter((p) => !rec.isSilenceFrame(p));
+    expect(tonePackets.length).toBeGreaterThanOrEqual(75);
+    expect(dominantFrequency(heard, { startMs: 100, endMs: 1400 })).toBeCloseTo(600, -1);
+    expect(longestSilenceMs(heard, { startMs: 40, endMs: 1460 })).toBeLessThanOrEqual(20);
+    // packets are paced at 20 ms
+    const gaps = tonePackets.slice(1).map((p, i) => p.at - (tonePackets[i]?.at ?? 0));
+    expect(Math.max(...gaps)).toBe(20);
+    // and it ends with five silence frames and speaking off
+    expect(rec.packets.slice(-5).every(rec.isSilenceFrame)).toBe(true);
+    expect(rec.speaking.at(-1)).toBe(false);
+    expect(d.speaking).toBe(false);
+  });
+
+  it('GIVEN a pause mid-answer THEN silence fills the gap instead of ending playback', () => {
+    const { time, rec, downlink: d } = setup();
+    d.pushAudio(answer(600, 100));
+    time.advanceBy(500); // Gemini silent for 500 ms, no turn end
+    d.pushAudio(answer(600, 100));
+    expect(d.speaking).toBe(true);
+    expect(d.stats.underrunFrames).toBeGreaterThan(15);
+    expect(rec.speaking).not.toContain(false);
+  });
+
+  it('GIVEN interrupted during a 5 s answer THEN no more answer audio is sent after the next tick', () => {
+    const { time, rec, downlink: d } = setup();
+    d.pushAudio(answer(600, 5000));
+    time.advanceTo(1000);
+    const interruptAt = time.clock.now();
+    d.interrupt();
+    time.advanceBy(1000);
+    const lastAudible = rec.packets.filter((p) => !rec.isSilenceFrame(p)).at(-1);
+    expect(lastAudible?.at).toBeLessThanOrEqual(interruptAt);
+    expect(d.stats.flushedMs).toBeGreaterThan(3900);
+    expect(rec.speaking.at(-1)).toBe(false);
+    const heard = rec.heard();
+    expect(levelAtDbfs(heard, 600, { startMs: 200, endMs: 900 })).toBeGreaterThan(-20);
+  });
+
+  it('GIVEN Gemini goes quiet without a turn end THEN the bot stops speaking after the stall timeout', () => {
+    const { time, rec, downlink: d } = setup();
+    d.pushAudio(answer(600, 200));
+    time.advanceBy(5000);
+    expect(d.speaking).toBe(false);
+    expect(rec.speaking.at(-1)).toBe(false);
+  });
+});

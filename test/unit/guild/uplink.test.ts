@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
+import { Uplink, type UplinkSink } from '../../../src/guild/uplink.ts';
+import { createLogger } from '../../../src/log.ts';
+import { levelAtDbfs, type PcmClip } from '../../fakes/audio-analysis.ts';
+import { tone } from '../../fakes/tones.ts';
+import { type ManualClock, manualClock } from '../../helpers/manual-clock.ts';
+
+const codec = createOpusCodec();
+const log = createLogger({ level: 'silent', secrets: [] });
+
+/** Encodes a 48 kHz stereo clip into 20 ms Opus packets, as a Discord client would. */
+function opusPackets(clip: PcmClip): Uint8Array[] {
+  const encoder = codec.createEncoder();
+  const packets: Uint8Array[] = [];
+  for (let i = 0; i + 1920 <= clip.samples.length; i += 1920) {
+    packets.push(encoder.encode(clip.samples.subarray(i, i + 1920)));
+  }
+  encoder.destroy();
+  return packets;
+}
+
+function recordingSink() {
+  const sent: { at: number; samples: Int16Array }[] = [];
+  const events: string[] = [];
+  let clockRef: ManualClock | null = null;
+  const sink: UplinkSink = {
+    sendAudio: (pcm) => {
+      sent.push({ at: clockRef?.clock.now() ?? 0, samples: pcm.slice() });
+      events.push('audio');
+    },
+    sendAudioStreamEnd: () => events.push('end'),
+  };
+  return {
+    sink,
+    sent,
+    events,
+    attach: (c: ManualClock) => {
+      clockRef = c;
+    },
+    joined: (): PcmClip => {
+      const total = sent.reduce((n, s) => n + s.samples.length, 0);
+      const samples = new Int16Array(total);
+      let o = 0;
+      for (const s of sent) {
+        samples.set(s.samples, o);
+        o += s.samples.length;
+      }
+      return { samples, sampleRate: 16_000, channels: 1 };
+    },
+  };
+}
+
+let uplink: Uplink | null = null;
+afterEach(() => uplink?.close());
+
+function setup(chunkMs = 20) {
+  const time = manualClock();
+  const rec = recordingSink();
+  rec.attach(time);
+  uplink = new Uplink({ codec, clock: time.clock, sink: rec.sink, log, chunkMs, silenceTailMs: 1000 });
+  return { time, rec, uplink };
+}
+
+/** Delivers packets every 20 ms starting at `startMs`, with the clock advancing between them. */
+function speak(
+  u: Uplink,
+  time: ManualClock,
+  userId: string,
+  packets: Uint8Array[],
+  startMs: number,
+  jitterMs = 0,
+) {
+  packets.forEach((packet, i) => {
+    time.advanceTo(startMs + i * 20 + (i % 2 === 0 ? 0 : jitterMs));
+    u.pushOpus(userId, packet);
+  });
+}
+
+describe('Uplink', () => {
+  it('GIVEN a first packet after silence THEN a 16 kHz frame is sent at once, before any tick', () => {
+    const { time, rec, uplink: u } = setup();
+    time.advanceTo(1000);
+    u.pushOpus('alice', opusPackets(tone(440, 20))[0]!);
+    expect(rec.sent).toHaveLength(1);
+    expect(rec.sent[0]?.at).toBe(1000);
+    expect(rec.sent[0]?.samples.length).toBe(320);
+  });
+
+  it('GIVEN 1 s of 440 Hz with ±8 ms jitter THEN Gemini gets it continuously, then a silence tail and one stream end', () => {
+    const { time, rec, uplink: u } = setup();
+    speak(u, time, 'alice', opusPackets(tone(440, 1000)), 0, 8);
+    time.advanceBy(3000);
+    expect(rec.events.filter((e) => e === 'end')).toHaveLength(1);
+    expect(rec.events.at(-1)).toBe('end');
+    const heard = rec.joined();
+    // ~1 s of tone plus ~1 s of silence tail.
+    expect(heard.samples.length / 16).toBeGreaterThanOrEqual(1900);
+    expect(heard.samples.length / 16).toBeLessThanOrEqual(2200);
+    expect(levelAtDbfs(heard, 440, { startMs: 100, endMs: 900 })).toBeGreaterThan(-15);
+    // no 20 ms holes inside the speech: every 20 ms frame between 20 and 960 ms carries the tone
+    for (let ms = 20; ms < 960; ms += 20) {
+      expect(levelAtDbfs(heard, 440, { startMs: ms, endMs: ms + 20 })).toBeGreaterThan(-20);
+    }
+    expect(levelAtDbfs(heard, 440, { startMs: 1200, endMs: 1900 })).toBeLessThan(-60);
+    // nothing more while the room is quiet
+    const before = rec.sent.length;
+    time.advanceBy(5000);
+    expect(rec.sent.length).toBe(before);
+  });
+
+  it('GIVEN three speakers at once THEN the mix carries all three tones at equal level', () => {
+    const { time, rec, uplink: u } = setup(40);
+    const a = opusPackets(tone(300, 600));
+    const b = opusPackets(tone(500, 600));
+    const c = opusPackets(tone(700, 600));
+    a.forEach((_, i) => {
+      time.advanceTo(i * 20);
+      u.pushOpus('a', a[i]!);
+      time.advanceTo(i * 20 + 3);
+      u.pushOpus('b', b[i]!);
+      time.advanceTo(i * 20 + 6);
+      u.pushOpus('c', c[i]!);
+    });
+    time.advanceBy(2000);
+    const heard = rec.joined();
+    expect(rec.sent.slice(0, -1).every((s) => s.samples.length === 640)).toBe(true);
+    const levels = [300, 500, 700].map((f) => levelAtDbfs(heard, f, { startMs: 100, endMs: 500 }));
+    expect(Math.max(...levels) - Math.min(...levels)).toBeLessThan(1);
+    expect(Math.min(...levels)).toBeGreaterThan(-16);
+  });
+
+  it('GIVEN a corrupt packet mid-speech THEN it is counted and later audio still flows', () => {
+    const { time, rec, uplink: u } = setup();
+    const packets = opusPackets(tone(440, 400));
+    packets[5] = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x01);
+    speak(u, time, 'alice', packets, 0);
+    time.advanceBy(200);
+    expect(u.stats.badPackets).toBe(1);
+    expect(levelAtDbfs(rec.joined(), 440, { startMs: 200, endMs: 380 })).toBeGreaterThan(-15);
+  });
+
+  it('GIVEN a speaker far ahead of the clock THEN the backlog is capped and the dropped time counted', () => {
+    const { time, uplink: u } = setup();
+    const packets = opusPackets(tone(440, 500));
+    time.advanceTo(0);
+    for (const p of packets) u.pushOpus('alice', p); // 500 ms arrive at one instant
+    expect(u.stats.droppedMs).toBeGreaterThanOrEqual(380);
+  });
+});
