@@ -1,0 +1,180 @@
+// One Live connection attempt: ai.live.connect with our own timeout, failures as BotErrors.
+import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import { BotError, UserFacingError } from '../errors.ts';
+import type { LiveSetup } from './protocol.ts';
+
+export interface CloseInfo {
+  code: number;
+  reason: string;
+}
+
+export interface Timers {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+export const REAL_TIMERS: Timers = {
+  now: () => performance.now(),
+  setTimeout: (callback, ms) => setTimeout(callback, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+export interface OpenSocketOptions {
+  ai: GoogleGenAI;
+  setup: LiveSetup;
+  timeoutMs: number;
+  timers: Timers;
+  /** Aborting gives up on the attempt at once (LIVE_CLOSED) and closes its socket. */
+  signal: AbortSignal;
+  onMessage(message: LiveServerMessage): void;
+  /** The socket closed after the connection was established (never called for a failed attempt). */
+  onClose(info: CloseInfo): void;
+}
+
+/** Close codes the server uses for a setup it will never accept (bad key, model, config). */
+const REJECTED_CODES = new Set([1007, 1008]);
+
+/**
+ * Resolves once the server answered setup. Rejects with LIVE_SETUP_REJECTED (not retryable),
+ * LIVE_CONNECT_TIMEOUT or LIVE_CONNECT_FAILED (retryable), or LIVE_CONFIG_INVALID.
+ */
+export interface OpenedSocket {
+  session: Session;
+  /** Settles when this socket has closed, whoever closed it. */
+  closed: Promise<CloseInfo>;
+}
+
+export async function openSocket(options: OpenSocketOptions): Promise<OpenedSocket> {
+  let established = false;
+  let markClosed: (info: CloseInfo) => void = () => {};
+  const closedPromise = new Promise<CloseInfo>((resolve) => {
+    markClosed = resolve;
+  });
+  let closed: CloseInfo | undefined;
+  let socket: { close(): void } | undefined;
+  const callbacks = {
+    onmessage: (message: LiveServerMessage) => options.onMessage(message),
+    // A close always follows an error; the close carries the code we classify on.
+    onerror: () => {},
+    onclose: (event: { code?: number; reason?: unknown }) => {
+      closed = { code: event.code ?? 1006, reason: String(event.reason ?? '') };
+      markClosed(closed);
+      if (established) options.onClose(closed);
+    },
+  };
+  const attempt = connectCapturingSocket(options.ai, { ...options.setup, callbacks }, (ws) => {
+    socket = ws;
+  });
+  let timer: unknown;
+  let onAbort = () => {};
+  const giveUp = new Promise<'timeout' | 'aborted'>((resolve) => {
+    timer = options.timers.setTimeout(() => resolve('timeout'), options.timeoutMs);
+    onAbort = () => resolve('aborted');
+    if (options.signal.aborted) onAbort();
+    options.signal.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    const outcome = await Promise.race([attempt, giveUp]);
+    if (outcome === 'timeout' || outcome === 'aborted') {
+      safeClose(socket);
+      // If setup completes after all, that session is unwanted.
+      attempt.then(
+        (late) => late.close(),
+        () => {},
+      );
+      if (outcome === 'aborted') throw new BotError('LIVE_CLOSED', 'Live session closed while connecting');
+      throw new BotError(
+        'LIVE_CONNECT_TIMEOUT',
+        `Gemini did not answer setup within ${options.timeoutMs} ms`,
+        {
+          retryable: true,
+        },
+      );
+    }
+    established = true;
+    // The socket may have closed between setupComplete and this line; report it now.
+    if (closed) options.onClose(closed);
+    return { session: outcome, closed: closedPromise };
+  } catch (error) {
+    if (error instanceof BotError) throw error;
+    throw classifyFailure(error, closed, socket);
+  } finally {
+    options.timers.clearTimeout(timer);
+    options.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+function classifyFailure(
+  error: unknown,
+  closed: CloseInfo | undefined,
+  socket: { close(): void } | undefined,
+) {
+  if (closed && REJECTED_CODES.has(closed.code)) {
+    const reason = cleanReason(closed.reason);
+    return new UserFacingError(
+      `Gemini refused to start the session (code ${closed.code}${reason ? `: ${reason}` : ''}).`,
+      'LIVE_SETUP_REJECTED',
+      { cause: error },
+    );
+  }
+  if (closed) {
+    return new BotError('LIVE_CONNECT_FAILED', `Live socket closed during setup (code ${closed.code})`, {
+      cause: error,
+      retryable: true,
+    });
+  }
+  // No close at all: the SDK refused our config after opening the socket, and leaves it open.
+  safeClose(socket);
+  return new UserFacingError('The Gemini session settings are invalid.', 'LIVE_CONFIG_INVALID', {
+    cause: error,
+  });
+}
+
+/** Server reasons are short sentences; trim them and make sure no URL key can ride along. */
+function cleanReason(reason: string): string {
+  return reason
+    .replace(/([?&](?:key|access_token)=)[^&\s]+/g, '$1[REDACTED]')
+    .slice(0, 200)
+    .trim();
+}
+
+function safeClose(socket: { close(): void } | undefined): void {
+  try {
+    socket?.close();
+  } catch {
+    // Already closed or never opened: nothing left to release.
+  }
+}
+
+interface SocketFactory {
+  create(url: string, headers: Record<string, string>, callbacks: unknown): { close(): void };
+}
+
+/**
+ * Workaround (@google/genai 3.3): live.connect has no timeout or abort and hides its socket until
+ * setupComplete, so a server that never answers would leak an open socket. We wrap the client's
+ * socket factory for the synchronous part of connect() that creates the socket. Remove when
+ * connect() honours an AbortSignal.
+ */
+function connectCapturingSocket(
+  ai: GoogleGenAI,
+  params: Parameters<GoogleGenAI['live']['connect']>[0],
+  capture: (socket: { close(): void }) => void,
+): Promise<Session> {
+  const live = ai.live as unknown as { webSocketFactory?: SocketFactory };
+  const original = live.webSocketFactory;
+  if (!original || typeof original.create !== 'function') return ai.live.connect(params);
+  const wrapper: SocketFactory = Object.create(original);
+  wrapper.create = (url, headers, callbacks) => {
+    const socket = original.create(url, headers, callbacks);
+    capture(socket);
+    return socket;
+  };
+  live.webSocketFactory = wrapper;
+  try {
+    return ai.live.connect(params);
+  } finally {
+    live.webSocketFactory = original;
+  }
+}

@@ -1,0 +1,14 @@
+// PCM16 little-endian <-> base64, the encoding Gemini Live uses for audio on the wire.
+
+/** Base64 of the samples as 16-bit little-endian bytes (no copy on little-endian hosts). */
+export function pcm16ToBase64(samples: Int16Array): string {
+  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
+}
+
+/** Decodes base64 PCM16 LE into a fresh, aligned Int16Array (an odd trailing byte is ignored). */
+export function base64ToPcm16(data: string): Int16Array {
+  const bytes = Buffer.from(data, 'base64');
+  const out = new Int16Array(bytes.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
+  return out;
+}

@@ -1,0 +1,210 @@
+// Pure Live protocol: setup config from settings, and server messages into ordered typed events.
+import {
+  Behavior,
+  EndSensitivity,
+  type FunctionDeclaration,
+  type LiveConnectConfig,
+  type LiveServerMessage,
+  Modality,
+  StartSensitivity,
+  type Tool,
+} from '@google/genai';
+import type { ModelCapabilities } from './capabilities.ts';
+import { toGeminiSchema } from './gemini-schema.ts';
+import { base64ToPcm16 } from './pcm-base64.ts';
+import type { LiveSettings } from './settings.ts';
+import type { FunctionCallRequest, FunctionDeclarationSpec } from './tool-port.ts';
+
+export const INPUT_SAMPLE_RATE_HZ = 16_000;
+export const OUTPUT_SAMPLE_RATE_HZ = 24_000;
+export const INPUT_MIME_TYPE = `audio/pcm;rate=${INPUT_SAMPLE_RATE_HZ}`;
+
+export interface LiveUsage {
+  promptTokens: number;
+  responseTokens: number;
+  totalTokens: number;
+  thoughtsTokens?: number;
+  toolUsePromptTokens?: number;
+  cachedTokens?: number;
+}
+
+export type LiveEvent =
+  /** 24 kHz mono PCM16 from the model. */
+  | { type: 'audio'; samples: Int16Array }
+  | { type: 'inputTranscript'; text: string; finished?: boolean }
+  | { type: 'outputTranscript'; text: string }
+  | { type: 'interrupted' }
+  | { type: 'generationComplete' }
+  | { type: 'turnComplete'; reason?: string }
+  | { type: 'toolCall'; calls: FunctionCallRequest[] }
+  | { type: 'toolCallCancellation'; ids: string[] }
+  | { type: 'goAway'; timeLeftMs: number }
+  | { type: 'resumptionHandle'; handle: string }
+  | ({ type: 'usage' } & LiveUsage);
+
+export type LiveEventType = LiveEvent['type'];
+
+export interface SetupOptions {
+  tools: readonly FunctionDeclarationSpec[];
+  /** A handle from a `resumable: true` update; omitted = start a new resumable session. */
+  resumeHandle?: string;
+}
+
+export interface LiveSetup {
+  model: string;
+  config: LiveConnectConfig;
+}
+
+const START: Record<LiveSettings['startSensitivity'], StartSensitivity> = {
+  high: StartSensitivity.START_SENSITIVITY_HIGH,
+  low: StartSensitivity.START_SENSITIVITY_LOW,
+};
+const END: Record<LiveSettings['endSensitivity'], EndSensitivity> = {
+  high: EndSensitivity.END_SENSITIVITY_HIGH,
+  low: EndSensitivity.END_SENSITIVITY_LOW,
+};
+
+/** The `ai.live.connect` parameters (the SDK turns them into the wire `setup` message). */
+export function buildSetup(
+  settings: LiveSettings,
+  capabilities: ModelCapabilities,
+  options: SetupOptions,
+): LiveSetup {
+  const config: LiveConnectConfig = {
+    // Every Live model answers in audio only; asking for TEXT closes the socket with 1007.
+    responseModalities: [Modality.AUDIO],
+    speechConfig: {
+      voiceConfig: { prebuiltVoiceConfig: { voiceName: settings.voiceName } },
+      ...(settings.languageCode ? { languageCode: settings.languageCode } : {}),
+    },
+    // Both must sit in config: placed elsewhere they are silently ignored.
+    inputAudioTranscription: {},
+    outputAudioTranscription: {},
+    realtimeInputConfig: {
+      automaticActivityDetection: {
+        disabled: false,
+        startOfSpeechSensitivity: START[settings.startSensitivity],
+        endOfSpeechSensitivity: END[settings.endSensitivity],
+        prefixPaddingMs: settings.prefixPaddingMs,
+        silenceDurationMs: settings.silenceDurationMs,
+      },
+    },
+    sessionResumption: options.resumeHandle ? { handle: options.resumeHandle } : {},
+  };
+  if (settings.systemInstruction) {
+    config.systemInstruction = { parts: [{ text: settings.systemInstruction }] };
+  }
+  if (settings.compression) {
+    config.contextWindowCompression = {
+      triggerTokens: String(settings.compression.triggerTokens),
+      slidingWindow: { targetTokens: String(settings.compression.targetTokens) },
+    };
+  }
+  const tools = buildTools(options.tools, settings.googleSearch, capabilities);
+  if (tools.length > 0) config.tools = tools;
+  if (capabilities.affectiveDialog && settings.affectiveDialog !== undefined) {
+    config.enableAffectiveDialog = settings.affectiveDialog;
+  }
+  if (capabilities.proactiveAudio === 'optional' && settings.proactiveAudio !== undefined) {
+    config.proactivity = { proactiveAudio: settings.proactiveAudio };
+  }
+  if (capabilities.thinkingConfig && settings.thinkingBudget !== undefined) {
+    config.thinkingConfig = { thinkingBudget: settings.thinkingBudget };
+  }
+  return { model: settings.model, config };
+}
+
+/** Function declarations (NON_BLOCKING only where the model accepts it) plus optional search. */
+export function buildTools(
+  specs: readonly FunctionDeclarationSpec[],
+  googleSearch: boolean,
+  capabilities: Pick<ModelCapabilities, 'nonBlockingTools'>,
+): Tool[] {
+  const tools: Tool[] = [];
+  if (specs.length > 0) {
+    tools.push({ functionDeclarations: specs.map((spec) => toDeclaration(spec, capabilities)) });
+  }
+  if (googleSearch) tools.push({ googleSearch: {} });
+  return tools;
+}
+
+function toDeclaration(
+  spec: FunctionDeclarationSpec,
+  capabilities: Pick<ModelCapabilities, 'nonBlockingTools'>,
+): FunctionDeclaration {
+  const declaration: FunctionDeclaration = { name: spec.name, description: spec.description };
+  if (spec.parameters) declaration.parameters = toGeminiSchema(spec.parameters);
+  if (spec.behavior === 'NON_BLOCKING' && capabilities.nonBlockingTools) {
+    declaration.behavior = Behavior.NON_BLOCKING;
+  }
+  return declaration;
+}
+
+/**
+ * One server message as ordered events. Content (transcripts, audio, interruption) comes before
+ * usage and turn completion, so a consumer never sees a turn end before its last words.
+ */
+export function parseServerMessage(message: LiveServerMessage): LiveEvent[] {
+  const events: LiveEvent[] = [];
+  const calls = message.toolCall?.functionCalls;
+  if (calls && calls.length > 0) {
+    events.push({
+      type: 'toolCall',
+      calls: calls.map((call) => ({ id: call.id ?? '', name: call.name ?? '', args: call.args ?? {} })),
+    });
+  }
+  const cancelled = message.toolCallCancellation?.ids;
+  if (cancelled && cancelled.length > 0) events.push({ type: 'toolCallCancellation', ids: [...cancelled] });
+  const content = message.serverContent;
+  if (content?.inputTranscription?.text) {
+    const { text, finished } = content.inputTranscription;
+    events.push(
+      finished === undefined
+        ? { type: 'inputTranscript', text }
+        : { type: 'inputTranscript', text, finished },
+    );
+  }
+  // Walk parts ourselves: the SDK's `.data` helper warns on mixed parts and joins them.
+  for (const part of content?.modelTurn?.parts ?? []) {
+    const inline = part.inlineData;
+    if (inline?.data && (inline.mimeType ?? '').startsWith('audio/pcm')) {
+      events.push({ type: 'audio', samples: base64ToPcm16(inline.data) });
+    }
+  }
+  if (content?.outputTranscription?.text) {
+    events.push({ type: 'outputTranscript', text: content.outputTranscription.text });
+  }
+  if (content?.interrupted) events.push({ type: 'interrupted' });
+  if (content?.generationComplete) events.push({ type: 'generationComplete' });
+  const usage = message.usageMetadata;
+  if (usage) events.push(parseUsage(usage));
+  if (content?.turnComplete) {
+    const reason = content.turnCompleteReason;
+    events.push(reason ? { type: 'turnComplete', reason: String(reason) } : { type: 'turnComplete' });
+  }
+  const update = message.sessionResumptionUpdate;
+  // Only a handle marked resumable can be used to resume; others would be rejected.
+  if (update?.resumable && update.newHandle)
+    events.push({ type: 'resumptionHandle', handle: update.newHandle });
+  if (message.goAway) events.push({ type: 'goAway', timeLeftMs: parseDurationMs(message.goAway.timeLeft) });
+  return events;
+}
+
+function parseUsage(usage: NonNullable<LiveServerMessage['usageMetadata']>): LiveEvent {
+  const event: LiveEvent = {
+    type: 'usage',
+    promptTokens: usage.promptTokenCount ?? 0,
+    responseTokens: usage.responseTokenCount ?? 0,
+    totalTokens: usage.totalTokenCount ?? 0,
+  };
+  if (usage.thoughtsTokenCount !== undefined) event.thoughtsTokens = usage.thoughtsTokenCount;
+  if (usage.toolUsePromptTokenCount !== undefined) event.toolUsePromptTokens = usage.toolUsePromptTokenCount;
+  if (usage.cachedContentTokenCount !== undefined) event.cachedTokens = usage.cachedContentTokenCount;
+  return event;
+}
+
+/** Protobuf JSON duration ("50s", "1.5s") in ms; unknown formats count as 0 (act now). */
+export function parseDurationMs(duration: string | undefined): number {
+  const match = /^(\d+(?:\.\d+)?)s$/.exec(duration ?? '');
+  return match?.[1] ? Math.round(Number(match[1]) * 1000) : 0;
+}

@@ -1,0 +1,489 @@
+// Live session for one guild: a state machine over @google/genai with resumption, handover, reconnects.
+import { EventEmitter } from 'node:events';
+import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import { BotError, UserFacingError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
+import { type CloseInfo, openSocket, REAL_TIMERS, type Timers } from './open-socket.ts';
+import { pcm16ToBase64 } from './pcm-base64.ts';
+import {
+  buildSetup,
+  INPUT_MIME_TYPE,
+  INPUT_SAMPLE_RATE_HZ,
+  type LiveEvent,
+  parseServerMessage,
+} from './protocol.ts';
+import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy } from './retry-budget.ts';
+import type { LiveSettings } from './settings.ts';
+import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
+import { type ToolCallFinished, type ToolCallStarted, ToolRunner } from './tool-runner.ts';
+import { Chunker, Outbox, type OutboxItem } from './uplink-outbox.ts';
+
+export type CloseReason =
+  | { kind: 'user' }
+  | { kind: 'goAway' }
+  | { kind: 'socket'; code: number; reason: string }
+  | { kind: 'fatal'; error: BotError };
+
+export type LiveState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number }
+  | { status: 'ready'; session: Session; since: number; resumed: boolean }
+  | { status: 'reconnecting'; reason: CloseReason; attempt: number }
+  | { status: 'closed'; reason: CloseReason };
+
+export type LiveStatus = LiveState['status'];
+
+export interface Reconnected {
+  reason: CloseReason;
+  /** True when the server accepted our handle (the conversation continues). */
+  resumed: boolean;
+  /** From losing the old socket to the new one being ready (ms). */
+  durationMs: number;
+}
+
+export type LiveSessionEvents = { [K in LiveEvent['type']]: [event: Extract<LiveEvent, { type: K }>] } & {
+  stateChange: [oldState: LiveState, newState: LiveState];
+  toolCallStarted: [call: ToolCallStarted];
+  toolCallFinished: [call: ToolCallFinished];
+  handle: [handle: string];
+  fatal: [error: BotError];
+  reconnected: [info: Reconnected];
+};
+
+export interface LiveCounters {
+  reconnects: number;
+  /** Sessions restarted without a handle (context exhausted or handle refused). */
+  freshSessions: number;
+  droppedUplinkMs: number;
+  largestHandoverBufferMs: number;
+  lastReconnectMs: number | null;
+  maxReconnectMs: number;
+  uplinkChunks: number;
+  droppedImages: number;
+}
+
+export interface LiveSessionOptions {
+  /** Built by the caller with `apiVersion: 'v1beta'` and `httpOptions.baseUrl`. */
+  ai: GoogleGenAI;
+  settings: LiveSettings;
+  tools: ToolPort;
+  origin: ToolCallOrigin;
+  logger: Logger;
+  capabilities?: ModelCapabilities;
+  resumeHandle?: string;
+  retry?: Partial<RetryPolicy>;
+  /** The SDK has no connect timeout; this bounds open + setup (ms). */
+  connectTimeoutMs?: number;
+  /** Uplink audio kept while the socket is replaced (ms of 16 kHz audio); the oldest is dropped past it. */
+  handoverBufferMs?: number;
+  minImageIntervalMs?: number;
+  /** A 1007 after this long (ms) of healthy session means "context exhausted": restart fresh once. */
+  freshSessionAfterMs?: number;
+  /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
+  goAwayMarginMs?: number;
+  timers?: Timers;
+  random?: () => number;
+}
+
+/** How long (ms) a handover waits for the old socket's close handshake before resuming anyway. */
+const OLD_SOCKET_CLOSE_WAIT_MS = 1_000;
+
+export class LiveSession extends EventEmitter<LiveSessionEvents> {
+  readonly counters: LiveCounters = {
+    reconnects: 0,
+    freshSessions: 0,
+    droppedUplinkMs: 0,
+    largestHandoverBufferMs: 0,
+    lastReconnectMs: null,
+    maxReconnectMs: 0,
+    uplinkChunks: 0,
+    droppedImages: 0,
+  };
+  readonly #options: LiveSessionOptions;
+  readonly #capabilities: ModelCapabilities;
+  readonly #timers: Timers;
+  readonly #budget: RetryBudget;
+  readonly #chunker: Chunker;
+  readonly #outbox: Outbox;
+  readonly #tools: ToolRunner;
+  readonly #stop = new AbortController();
+  #state: LiveState = { status: 'idle' };
+  #handle: string | undefined;
+  #generation = 0;
+  #socketClosed: Promise<CloseInfo> | undefined;
+  #lostAt = 0;
+  #modelTurnActive = false;
+  #handoverTimer: unknown;
+  #lastImageAt = Number.NEGATIVE_INFINITY;
+  #loop: Promise<void> = Promise.resolve();
+  #firstReady: { resolve(): void; reject(error: BotError): void } | undefined;
+
+  constructor(options: LiveSessionOptions) {
+    super();
+    this.#options = options;
+    this.#capabilities = options.capabilities ?? capabilitiesFor(options.settings.model);
+    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, ...options.retry }, options.random);
+    this.#chunker = new Chunker(options.settings.inputChunkMs);
+    this.#outbox = new Outbox(options.handoverBufferMs ?? 5_000);
+    this.#handle = options.resumeHandle;
+    this.#tools = new ToolRunner({
+      tools: options.tools,
+      origin: options.origin,
+      now: () => this.#timers.now(),
+      onStarted: (call) => this.emit('toolCallStarted', call),
+      onFinished: (call) => this.emit('toolCallFinished', call),
+      respond: (id, name, response) => this.#send({ kind: 'toolResponse', id, name, response }),
+    });
+  }
+
+  get state(): LiveState {
+    return this.#state;
+  }
+
+  set state(next: LiveState) {
+    const old = this.#state;
+    this.#state = next;
+    this.emit('stateChange', old, next);
+  }
+
+  /** The latest resumable handle (persist it to resume after a restart). */
+  get handle(): string | undefined {
+    return this.#handle;
+  }
+
+  /** Resolves when the first connection is ready; rejects with the fatal BotError otherwise. */
+  connect(): Promise<void> {
+    if (this.#state.status !== 'idle')
+      throw new BotError('LIVE_ALREADY_STARTED', 'connect() was already called');
+    const ready = new Promise<void>((resolve, reject) => {
+      this.#firstReady = { resolve, reject };
+    });
+    this.#startLoop(null, true);
+    return ready;
+  }
+
+  /** 16 kHz mono PCM16, any length: re-chunked to the configured size, buffered while reconnecting. */
+  sendAudio(pcm16k: Int16Array): void {
+    if (this.#state.status === 'closed') return;
+    for (const chunk of this.#chunker.push(pcm16k)) this.#send({ kind: 'audio', samples: chunk });
+  }
+
+  /** Tells the server's activity detection that the mic went quiet (flushes the partial chunk first). */
+  sendAudioStreamEnd(): void {
+    if (this.#state.status === 'closed') return;
+    const rest = this.#chunker.flush();
+    if (rest) this.#send({ kind: 'audio', samples: rest });
+    this.#send({ kind: 'audioStreamEnd' });
+  }
+
+  /** A typed user turn (e.g. an @mention answered through the voice session). */
+  sendText(text: string): void {
+    if (this.#state.status === 'closed') return;
+    this.#send({ kind: 'text', text });
+  }
+
+  /** One video frame; returns false (and counts it) when not ready or within ~1 s of the last one. */
+  sendImage(jpeg: Uint8Array, mimeType = 'image/jpeg'): boolean {
+    const now = this.#timers.now();
+    const state = this.#state;
+    if (state.status !== 'ready' || now - this.#lastImageAt < (this.#options.minImageIntervalMs ?? 1_000)) {
+      this.counters.droppedImages++;
+      return false;
+    }
+    this.#lastImageAt = now;
+    const data = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64');
+    state.session.sendRealtimeInput({ video: { data, mimeType } });
+    return true;
+  }
+
+  /** Idempotent; aborts running tools and leaves no socket or timer behind. */
+  async close(): Promise<void> {
+    if (this.#state.status !== 'closed') this.#shutDown({ kind: 'user' });
+    await this.#loop;
+    await this.#waitSocketClosed();
+  }
+
+  #startLoop(reason: CloseReason | null, immediate: boolean, oldSocketClosed?: Promise<unknown>): void {
+    this.#loop = this.#connectLoop(reason, immediate, oldSocketClosed);
+  }
+
+  async #connectLoop(
+    reason: CloseReason | null,
+    immediate: boolean,
+    oldSocketClosed?: Promise<unknown>,
+  ): Promise<void> {
+    if (oldSocketClosed) await this.#bounded(oldSocketClosed, OLD_SOCKET_CLOSE_WAIT_MS);
+    if (this.#state.status === 'closed') return;
+    let lastError: BotError | undefined;
+    let freshTried = false;
+    for (let attempt = 1; ; attempt++) {
+      if (!(immediate && attempt === 1)) {
+        const delay = this.#budget.next(this.#timers.now());
+        if (delay === null) return this.#fail(exhausted(lastError));
+        if (!(await this.#sleep(delay))) return;
+      }
+      this.state = reason ? { status: 'reconnecting', reason, attempt } : { status: 'connecting', attempt };
+      const generation = ++this.#generation;
+      const resuming = this.#handle !== undefined;
+      try {
+        const opened = await openSocket({
+          ai: this.#options.ai,
+          setup: this.#setup(),
+          timeoutMs: this.#options.connectTimeoutMs ?? 10_000,
+          timers: this.#timers,
+          signal: this.#stop.signal,
+          onMessage: (message) => generation === this.#generation && this.#onMessage(message),
+          onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
+        });
+        this.#socketClosed = opened.closed;
+        if (this.#isClosed()) {
+          opened.session.close();
+          return;
+        }
+        this.#becomeReady(opened.session, reason, resuming);
+        return;
+      } catch (error) {
+        if (this.#isClosed()) return;
+        const failure = asBotError(error);
+        this.#options.logger.warn({ code: failure.code, attempt, resuming }, 'live connect attempt failed');
+        if (!failure.retryable && resuming && !freshTried && failure.code === 'LIVE_SETUP_REJECTED') {
+          // An expired or unknown handle is refused like a bad config: try once without it.
+          freshTried = true;
+          this.#handle = undefined;
+          this.counters.freshSessions++;
+          attempt = 0;
+          immediate = true;
+          continue;
+        }
+        if (!failure.retryable) return this.#fail(failure);
+        lastError = failure;
+      }
+    }
+  }
+
+  #setup() {
+    return buildSetup(this.#options.settings, this.#capabilities, {
+      tools: this.#options.tools.declarations(),
+      ...(this.#handle ? { resumeHandle: this.#handle } : {}),
+    });
+  }
+
+  #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
+    this.#modelTurnActive = false;
+    this.state = { status: 'ready', session, since: this.#timers.now(), resumed };
+    this.#flushOutbox(session);
+    if (!reason) {
+      this.#options.logger.info({ resumed }, 'live session ready');
+      this.#firstReady?.resolve();
+      this.#firstReady = undefined;
+      return;
+    }
+    const durationMs = Math.round(this.#timers.now() - this.#lostAt);
+    this.counters.reconnects++;
+    this.counters.lastReconnectMs = durationMs;
+    this.counters.maxReconnectMs = Math.max(this.counters.maxReconnectMs, durationMs);
+    this.#options.logger.info({ resumed, durationMs, reason: reason.kind }, 'live session reconnected');
+    this.emit('reconnected', { reason, resumed, durationMs });
+  }
+
+  #onMessage(message: LiveServerMessage): void {
+    for (const event of parseServerMessage(message)) {
+      switch (event.type) {
+        case 'audio':
+        case 'outputTranscript':
+          this.#modelTurnActive = true;
+          break;
+        case 'resumptionHandle':
+          this.#handle = event.handle;
+          this.emit('handle', event.handle);
+          break;
+        case 'toolCall':
+          this.#tools.run(event.calls);
+          break;
+        case 'toolCallCancellation':
+          this.#tools.cancel(event.ids);
+          break;
+      }
+      this.#emitEvent(event);
+      if (event.type === 'turnComplete') {
+        this.#modelTurnActive = false;
+        if (this.#handoverTimer !== undefined) this.#handOver();
+      }
+      if (event.type === 'goAway') this.#onGoAway(event.timeLeftMs);
+    }
+  }
+
+  #emitEvent(event: LiveEvent): void {
+    // One emit per union member keeps listener payloads precisely typed.
+    (this.emit as (name: string, payload: LiveEvent) => boolean)(event.type, event);
+  }
+
+  /** Hand over now if the model is quiet, else after its turn (but before the server's deadline). */
+  #onGoAway(timeLeftMs: number): void {
+    if (!this.#modelTurnActive) {
+      this.#handOver();
+      return;
+    }
+    const margin = this.#options.goAwayMarginMs ?? 2_000;
+    this.#handoverTimer = this.#timers.setTimeout(() => this.#handOver(), Math.max(0, timeLeftMs - margin));
+  }
+
+  #handOver(): void {
+    this.#clearHandoverTimer();
+    const state = this.#state;
+    if (state.status !== 'ready') return;
+    // The server may refuse a resume while the old socket of the same session is open: close it first.
+    this.#generation++;
+    this.#lostAt = this.#timers.now();
+    state.session.close();
+    this.#startLoop({ kind: 'goAway' }, true, this.#socketClosed);
+  }
+
+  #onSocketClosed(info: CloseInfo): void {
+    const state = this.#state;
+    if (state.status !== 'ready') return;
+    this.#clearHandoverTimer();
+    this.#generation++;
+    this.#lostAt = this.#timers.now();
+    const upForMs = this.#lostAt - state.since;
+    this.#budget.connectionEnded(upForMs);
+    const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
+    this.#options.logger.warn({ code: info.code, upForMs: Math.round(upForMs) }, 'live socket closed');
+    if (info.code === 1007 || info.code === 1008) {
+      if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
+        this.#fail(
+          new UserFacingError(`Gemini ended the session (code ${info.code}).`, 'LIVE_SESSION_REJECTED'),
+        );
+        return;
+      }
+      // Late 1007 in a long session: the context is exhausted; its handle would carry that over.
+      this.#handle = undefined;
+      this.counters.freshSessions++;
+      this.#startLoop(reason, true);
+      return;
+    }
+    this.#startLoop(reason, false);
+  }
+
+  #send(item: OutboxItem): void {
+    const state = this.#state;
+    if (state.status === 'ready' && this.#outbox.size === 0) {
+      this.#deliver(state.session, item);
+      return;
+    }
+    this.#outbox.push(item);
+    this.#updateBufferCounters();
+  }
+
+  #flushOutbox(session: Session): void {
+    for (const item of this.#outbox.drain()) this.#deliver(session, item);
+  }
+
+  #deliver(session: Session, item: OutboxItem): void {
+    switch (item.kind) {
+      case 'audio':
+        this.counters.uplinkChunks++;
+        session.sendRealtimeInput({
+          audio: { data: pcm16ToBase64(item.samples), mimeType: INPUT_MIME_TYPE },
+        });
+        return;
+      case 'audioStreamEnd':
+        session.sendRealtimeInput({ audioStreamEnd: true });
+        return;
+      case 'text':
+        session.sendRealtimeInput({ text: item.text });
+        return;
+      case 'toolResponse':
+        session.sendToolResponse({
+          functionResponses: [{ id: item.id, name: item.name, response: item.response }],
+        });
+        return;
+    }
+  }
+
+  #updateBufferCounters(): void {
+    const toMs = (samples: number) => Math.round((samples * 1000) / INPUT_SAMPLE_RATE_HZ);
+    this.counters.droppedUplinkMs = toMs(this.#outbox.droppedSamples);
+    this.counters.largestHandoverBufferMs = toMs(this.#outbox.largestSamples);
+  }
+
+  #fail(error: BotError): void {
+    this.#options.logger.error({ code: error.code }, 'live session failed');
+    this.#shutDown({ kind: 'fatal', error });
+    this.#firstReady?.reject(error);
+    this.#firstReady = undefined;
+    this.emit('fatal', error);
+  }
+
+  #shutDown(reason: CloseReason): void {
+    const state = this.#state;
+    this.#generation++;
+    this.#stop.abort();
+    this.#clearHandoverTimer();
+    this.#tools.abortAll();
+    this.#outbox.drain();
+    if (state.status === 'ready') state.session.close();
+    this.state = { status: 'closed', reason };
+    this.#firstReady?.reject(new BotError('LIVE_CLOSED', 'Live session closed before it was ready'));
+    this.#firstReady = undefined;
+  }
+
+  /** A method, not an inline check: TS would keep the narrowing from before an await. */
+  #isClosed(): boolean {
+    return this.#state.status === 'closed';
+  }
+
+  #clearHandoverTimer(): void {
+    if (this.#handoverTimer === undefined) return;
+    this.#timers.clearTimeout(this.#handoverTimer);
+    this.#handoverTimer = undefined;
+  }
+
+  /** Waits `ms`; false when the session was closed meanwhile (the timer is cleared then). */
+  #sleep(ms: number): Promise<boolean> {
+    const signal = this.#stop.signal;
+    if (signal.aborted) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const onAbort = () => {
+        this.#timers.clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = this.#timers.setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(true);
+      }, ms);
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Bounded: a server that never completes the close handshake must not hold close() forever. */
+  async #waitSocketClosed(): Promise<void> {
+    if (this.#socketClosed) await this.#bounded(this.#socketClosed, 2_000);
+  }
+
+  async #bounded(promise: Promise<unknown>, ms: number): Promise<void> {
+    let timer: unknown;
+    const bound = new Promise<void>((resolve) => {
+      timer = this.#timers.setTimeout(resolve, ms);
+    });
+    await Promise.race([promise, bound]);
+    this.#timers.clearTimeout(timer);
+  }
+}
+
+function asBotError(error: unknown): BotError {
+  if (error instanceof BotError) return error;
+  return new BotError('LIVE_UNEXPECTED', 'Unexpected failure while connecting to Gemini', { cause: error });
+}
+
+function exhausted(lastError: BotError | undefined): BotError {
+  return new UserFacingError(
+    'Lost the connection to Gemini and could not get it back.',
+    'LIVE_RECONNECT_EXHAUSTED',
+    {
+      cause: lastError,
+    },
+  );
+}

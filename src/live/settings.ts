@@ -1,0 +1,47 @@
+// Per-guild Live session settings (what the setup message is built from) and their defaults.
+
+export type Sensitivity = 'high' | 'low';
+
+export interface LiveSettings {
+  /** Model name without the `models/` prefix. */
+  model: string;
+  /** One of the prebuilt voices (e.g. Puck). */
+  voiceName: string;
+  systemInstruction?: string;
+  /** BCP-47, e.g. 'en-US'; omitted = the model picks. */
+  languageCode?: string;
+  /** Adds the built-in Google Search tool next to our function declarations. */
+  googleSearch: boolean;
+  /** Automatic activity detection: how eagerly speech start / end is detected. */
+  startSensitivity: Sensitivity;
+  endSensitivity: Sensitivity;
+  /** Silence (ms) before the server commits end of speech. */
+  silenceDurationMs: number;
+  /** Speech (ms) before the server commits start of speech. */
+  prefixPaddingMs: number;
+  /** Only sent to models whose capabilities say it is optional. */
+  proactiveAudio?: boolean;
+  /** Only sent to models that accept it. */
+  affectiveDialog?: boolean;
+  /** Only sent to models that accept thinking config. */
+  thinkingBudget?: number;
+  /** Sliding-window compression (tokens); false = off, which limits audio sessions to ~15 min. */
+  compression: { triggerTokens: number; targetTokens: number } | false;
+  /** Uplink chunk length in ms of 16 kHz audio (20-100 ms is the documented sweet spot). */
+  inputChunkMs: number;
+}
+
+export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
+
+export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({
+  model: DEFAULT_LIVE_MODEL,
+  voiceName: 'Puck',
+  googleSearch: false,
+  startSensitivity: 'high',
+  endSensitivity: 'high',
+  silenceDurationMs: 800,
+  prefixPaddingMs: 100,
+  // The context window is ~128k tokens: compress well before it, keep about half.
+  compression: { triggerTokens: 100_000, targetTokens: 50_000 },
+  inputChunkMs: 40,
+});

@@ -1,0 +1,302 @@
+// One Live socket on the fake server: records what the client sent, and lets a test speak as Gemini.
+import { EventEmitter } from 'node:events';
+import type { WebSocket } from 'ws';
+import { delay, waitForUpdate } from './wait.ts';
+
+export type ClientMessage = Record<string, unknown> & {
+  setup?: Record<string, unknown>;
+  realtimeInput?: Record<string, unknown>;
+  toolResponse?: { functionResponses?: FunctionResponse[] };
+  clientContent?: Record<string, unknown>;
+};
+
+export interface FunctionResponse {
+  id?: string;
+  name?: string;
+  response?: Record<string, unknown>;
+  scheduling?: string;
+}
+
+export interface AudioChunk {
+  mimeType: string;
+  samples: Int16Array;
+}
+
+export interface CloseRecord {
+  code: number;
+  reason: string;
+}
+
+export interface SendAudioOptions {
+  /** Length (ms at 24 kHz) of each inlineData part. */
+  chunkMs?: number;
+  /** After this much audio (ms) is sent, pause for `pauseMs`: bursts ahead of real time. */
+  pauseEveryMs?: number;
+  pauseMs?: number;
+}
+
+export const OUTPUT_RATE_HZ = 24_000;
+export const INPUT_RATE_HZ = 16_000;
+
+/** A conversation as Gemini sees it; survives socket changes through resumption handles. */
+export class FakeLogicalSession extends EventEmitter {
+  readonly id: number;
+  readonly connections: FakeLiveConnection[] = [];
+  readonly handles: string[] = [];
+  readonly pendingToolCalls = new Map<string, (response: FunctionResponse) => void>();
+
+  constructor(id: number) {
+    super();
+    this.id = id;
+  }
+
+  /** All uplink audio of every connection of this session, in arrival order. */
+  get audio(): Int16Array {
+    return concat(this.connections.flatMap((c) => c.audioChunks.map((chunk) => chunk.samples)));
+  }
+
+  get audioMs(): number {
+    return samplesToMs(
+      this.connections.reduce((sum, c) => sum + c.audioSamples, 0),
+      INPUT_RATE_HZ,
+    );
+  }
+
+  newHandle(): string {
+    const handle = `fake-handle-s${this.id}-${this.handles.length + 1}`;
+    this.handles.push(handle);
+    return handle;
+  }
+}
+
+export class FakeLiveConnection extends EventEmitter {
+  readonly id: number;
+  readonly path: string;
+  /** Every client message, parsed, in order (setup first). */
+  readonly messages: ClientMessage[] = [];
+  readonly audioChunks: AudioChunk[] = [];
+  readonly texts: string[] = [];
+  readonly images: { mimeType: string; data: Buffer }[] = [];
+  readonly toolResponses: FunctionResponse[] = [];
+  audioStreamEnds = 0;
+  audioSamples = 0;
+  setup: Record<string, unknown> | undefined;
+  /** Set once setup was accepted. */
+  session: FakeLogicalSession | undefined;
+  closeRecord: CloseRecord | undefined;
+  readonly #socket: WebSocket;
+  #callCounter = 0;
+
+  constructor(id: number, path: string, socket: WebSocket) {
+    super();
+    this.id = id;
+    this.path = path;
+    this.#socket = socket;
+    socket.on('close', (code, reason) => {
+      this.closeRecord = { code, reason: reason.toString() };
+      this.emit('update');
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#socket.readyState === this.#socket.OPEN;
+  }
+
+  /** Uplink audio of this connection only (16 kHz mono). */
+  get audio(): Int16Array {
+    return concat(this.audioChunks.map((chunk) => chunk.samples));
+  }
+
+  get audioMs(): number {
+    return samplesToMs(this.audioSamples, INPUT_RATE_HZ);
+  }
+
+  /** Called by the server for every client frame after parsing. */
+  record(message: ClientMessage): void {
+    this.messages.push(message);
+    const input = message.realtimeInput;
+    if (input) this.#recordRealtimeInput(input);
+    for (const response of message.toolResponse?.functionResponses ?? []) {
+      this.toolResponses.push(response);
+      const settle = response.id ? this.session?.pendingToolCalls.get(response.id) : undefined;
+      if (settle && response.id) {
+        this.session?.pendingToolCalls.delete(response.id);
+        settle(response);
+      }
+    }
+    this.emit('update');
+    this.session?.emit('update');
+  }
+
+  #recordRealtimeInput(input: Record<string, unknown>): void {
+    const audio = input.audio as { data?: string; mimeType?: string } | undefined;
+    if (audio?.data) {
+      const samples = decodePcm16(audio.data);
+      this.audioChunks.push({ mimeType: audio.mimeType ?? '', samples });
+      this.audioSamples += samples.length;
+    }
+    const video = input.video as { data?: string; mimeType?: string } | undefined;
+    if (video?.data)
+      this.images.push({ mimeType: video.mimeType ?? '', data: Buffer.from(video.data, 'base64') });
+    if (typeof input.text === 'string') this.texts.push(input.text);
+    if (input.audioStreamEnd) this.audioStreamEnds++;
+  }
+
+  // ---- waiting (all bounded, event-driven) ----
+
+  waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 5_000): Promise<T> {
+    return waitForUpdate(this, check, what, timeoutMs);
+  }
+
+  /** Until this connection has received at least `ms` of uplink audio in total. */
+  waitForAudio(ms: number, timeoutMs = 5_000): Promise<number> {
+    return this.waitFor(() => this.audioMs >= ms && this.audioMs, `${ms} ms of uplink audio`, timeoutMs);
+  }
+
+  /** The `count`-th text turn (1-based) this connection received. */
+  waitForText(count = 1, timeoutMs = 5_000): Promise<string> {
+    return this.waitFor(() => this.texts[count - 1], `text #${count}`, timeoutMs);
+  }
+
+  waitForAudioStreamEnd(count = 1, timeoutMs = 5_000): Promise<number> {
+    return this.waitFor(
+      () => this.audioStreamEnds >= count && this.audioStreamEnds,
+      'audioStreamEnd',
+      timeoutMs,
+    );
+  }
+
+  waitForImage(count = 1, timeoutMs = 5_000): Promise<{ mimeType: string; data: Buffer }> {
+    return this.waitFor(() => this.images[count - 1], `image #${count}`, timeoutMs);
+  }
+
+  waitForClose(timeoutMs = 5_000): Promise<CloseRecord> {
+    return this.waitFor(() => this.closeRecord, 'the socket to close', timeoutMs);
+  }
+
+  // ---- speaking as Gemini ----
+
+  /** Sends one server message as JSON in a binary frame, like the real server. */
+  send(message: Record<string, unknown>): void {
+    if (this.isOpen) this.#socket.send(Buffer.from(JSON.stringify(message)));
+  }
+
+  /** 24 kHz mono PCM16 as inlineData parts, as fast as allowed by the pause options. */
+  async sendAudio(pcm24k: Int16Array, options: SendAudioOptions = {}): Promise<void> {
+    const chunkSamples = Math.max(1, Math.round(((options.chunkMs ?? 40) * OUTPUT_RATE_HZ) / 1000));
+    const pauseEvery = options.pauseEveryMs ? Math.round((options.pauseEveryMs * OUTPUT_RATE_HZ) / 1000) : 0;
+    let sinceSleep = 0;
+    for (let offset = 0; offset < pcm24k.length; offset += chunkSamples) {
+      const chunk = pcm24k.subarray(offset, offset + chunkSamples);
+      const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
+      this.send({
+        serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } },
+      });
+      sinceSleep += chunk.length;
+      if (pauseEvery > 0 && sinceSleep >= pauseEvery) {
+        sinceSleep = 0;
+        await delay(options.pauseMs ?? 0);
+      }
+    }
+  }
+
+  transcribeInput(text: string, finished?: boolean): void {
+    this.send({
+      serverContent: { inputTranscription: finished === undefined ? { text } : { text, finished } },
+    });
+  }
+
+  transcribeOutput(text: string): void {
+    this.send({ serverContent: { outputTranscription: { text } } });
+  }
+
+  /** A barge-in: `interrupted` then `turnComplete`, without `generationComplete`, as the real server does. */
+  interrupt(): void {
+    this.send({ serverContent: { interrupted: true } });
+    this.send({ serverContent: { turnComplete: true } });
+  }
+
+  generationComplete(): void {
+    this.send({ serverContent: { generationComplete: true } });
+  }
+
+  turnComplete(reason?: string): void {
+    this.send({
+      serverContent: reason ? { turnComplete: true, turnCompleteReason: reason } : { turnComplete: true },
+    });
+  }
+
+  sendUsage(usage: { promptTokens: number; responseTokens: number; totalTokens?: number }): void {
+    this.send({
+      usageMetadata: {
+        promptTokenCount: usage.promptTokens,
+        responseTokenCount: usage.responseTokens,
+        totalTokenCount: usage.totalTokens ?? usage.promptTokens + usage.responseTokens,
+      },
+    });
+  }
+
+  /** Asks the client to run a function; resolves with its response (from any socket of the session). */
+  callTool(
+    name: string,
+    args: Record<string, unknown> = {},
+    options: { id?: string } = {},
+  ): Promise<FunctionResponse> {
+    const id = options.id ?? `call-${this.id}-${++this.#callCounter}`;
+    const session = this.session;
+    if (!session) return Promise.reject(new Error('fake-gemini: callTool before setup was accepted'));
+    const answered = new Promise<FunctionResponse>((resolve) => session.pendingToolCalls.set(id, resolve));
+    this.send({ toolCall: { functionCalls: [{ id, name, args }] } });
+    return answered;
+  }
+
+  /** The id the next `callTool` without an explicit id will use. */
+  nextCallId(): string {
+    return `call-${this.id}-${this.#callCounter + 1}`;
+  }
+
+  cancelToolCalls(ids: string[]): void {
+    for (const id of ids) this.session?.pendingToolCalls.delete(id);
+    this.send({ toolCallCancellation: { ids } });
+  }
+
+  /** Sends a fresh handle for this logical session and returns it. */
+  sendResumptionHandle(resumable = true): string {
+    const handle = this.session?.newHandle() ?? 'fake-handle-none';
+    this.send({ sessionResumptionUpdate: { newHandle: handle, resumable } });
+    return handle;
+  }
+
+  goAway(timeLeftMs = 50_000): void {
+    this.send({ goAway: { timeLeft: `${timeLeftMs / 1000}s` } });
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.#socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#socket.terminate();
+  }
+}
+
+export function decodePcm16(base64: string): Int16Array {
+  const bytes = Buffer.from(base64, 'base64');
+  const out = new Int16Array(bytes.length >> 1);
+  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
+  return out;
+}
+
+function concat(parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function samplesToMs(samples: number, rate: number): number {
+  return (samples * 1000) / rate;
+}
