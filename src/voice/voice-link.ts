@@ -125,7 +125,10 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   /** Sends one Opus packet now (our own pacing). False when the connection is not ready. */
   playOpus(packet: Uint8Array): boolean {
     if (this.#state.status !== 'ready') return false;
-    return this.#connection.playOpusPacket(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength));
+    return (
+      this.#connection.playOpusPacket(Buffer.from(packet.buffer, packet.byteOffset, packet.byteLength)) ===
+      true
+    );
   }
 
   setSpeaking(speaking: boolean): void {
