@@ -1,0 +1,457 @@
+// Fake Discord for end-to-end tests: REST, gateway, TLS voice gateway and UDP media, with a scenario API.
+import { randomBytes } from 'node:crypto';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BotAudioCapture } from './bot-audio.ts';
+import { GatewayServer, type GatewaySession, Intent } from './gateway.ts';
+import { FakeHuman } from './human.ts';
+import { shardOf } from './ids.ts';
+import type { CommandRegistry, InteractionHandle } from './interaction.ts';
+import { type AttachmentRecord, MessageStore, type StoredMessage } from './message-store.ts';
+import {
+  channelPayload,
+  guildCreatePayload,
+  type Json,
+  memberPayload,
+  userPayload,
+  voiceStatePayload,
+} from './payloads.ts';
+import { registerRoutes } from './rest-routes.ts';
+import { RestServer } from './rest-server.ts';
+import { createTestCertificate, writeCertificateFile } from './tls-cert.ts';
+import { VoiceServer } from './voice-server.ts';
+import {
+  type ChannelRecord,
+  ChannelType,
+  type GuildRecord,
+  type GuildSpec,
+  Permission,
+  type VoiceStateRecord,
+  World,
+} from './world.ts';
+
+export type GuildRef = string | { id: string };
+
+export interface VoiceDispatch {
+  /** 'state-first' is what Discord does; 'server-first' reproduces discord.js issue #11553. */
+  order: 'state-first' | 'server-first';
+  /** Delay (ms) between the two dispatches. */
+  delayMs: number;
+}
+
+export interface FakeDiscordOptions {
+  guilds?: GuildSpec[];
+  botName?: string;
+  token?: string;
+  /** Shard count advertised by GET /gateway/bot (default 1). */
+  shardCount?: number;
+  gatewayHeartbeatIntervalMs?: number;
+  voiceHeartbeatIntervalMs?: number;
+  voiceDispatch?: Partial<VoiceDispatch>;
+}
+
+/** A guild with lookups by name. */
+export interface GuildView {
+  id: string;
+  name: string;
+  record: GuildRecord;
+  everyoneRoleId: string;
+  text(name?: string): ChannelRecord;
+  voice(name?: string): ChannelRecord;
+}
+
+export class FakeDiscord {
+  readonly world: World;
+  readonly token: string;
+  readonly rest: RestServer;
+  readonly gateway: GatewayServer;
+  readonly voice: VoiceServer;
+  readonly messages: MessageStore;
+  readonly commands: CommandRegistry = { global: [], guild: new Map() };
+  readonly interactions = new Map<string, InteractionHandle>();
+  readonly attachments = new Map<string, AttachmentRecord>();
+  /** Protocol violations seen by the fake (wrong shard, bad packets, ...): a test should expect none. */
+  readonly failures: string[] = [];
+  /** Every op 4 the bot sent: guild, channel (null = leave), shard and time. */
+  readonly voiceRequests: Array<{ guildId: string; channelId: string | null; shard: [number, number] }> = [];
+  voiceDispatch: VoiceDispatch;
+  readonly caCertPem: string;
+  readonly caCertPath: string;
+  readonly #humans = new Map<string, FakeHuman>();
+  readonly #timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: FakeDiscordOptions, cert: { certPem: string; keyPem: string }, caCertPath: string) {
+    this.token = options.token ?? 'fake-bot-token';
+    this.world = new World(options.botName ?? 'fake-bot');
+    for (const spec of options.guilds ?? [{ name: 'test-guild' }]) this.world.addGuild(spec);
+    this.voiceDispatch = { order: 'state-first', delayMs: 0, ...options.voiceDispatch };
+    this.caCertPem = cert.certPem;
+    this.caCertPath = caCertPath;
+    const fail = (message: string): void => {
+      this.failures.push(message);
+    };
+    this.messages = new MessageStore(this.world);
+    this.rest = new RestServer(this.token);
+    this.voice = new VoiceServer(cert, {
+      heartbeatIntervalMs: options.voiceHeartbeatIntervalMs ?? 13_750,
+      fail,
+    });
+    this.gateway = new GatewayServer({
+      token: this.token,
+      heartbeatIntervalMs: options.gatewayHeartbeatIntervalMs ?? 41_250,
+      fail,
+      onIdentify: (session) => this.#onIdentify(session),
+      onVoiceStateRequest: (session, d) => this.#onVoiceStateRequest(session, d),
+    });
+    registerRoutes(this.rest, {
+      world: this.world,
+      store: this.messages,
+      appId: this.appId,
+      shardCount: options.shardCount ?? 1,
+      gatewayUrl: () => this.gateway.url,
+      commands: this.commands,
+      interactions: this.interactions,
+      attachments: this.attachments,
+      origin: () => this.origin,
+      dispatchMessage: (m, event) => this.dispatchMessage(m, event),
+    });
+  }
+
+  /** The application id, equal to the bot user's id as on Discord. */
+  get appId(): string {
+    return this.world.bot.id;
+  }
+
+  get origin(): string {
+    return this.rest.origin;
+  }
+
+  /** REST base for `new Client({ rest: { api: restUrl } })` and DISCORD_API_URL. */
+  get restUrl(): string {
+    return `${this.rest.origin}/api`;
+  }
+
+  /** Everything the bot said in voice, all guilds. */
+  get botAudio(): BotAudioCapture {
+    return this.voice.udp.botAudio;
+  }
+
+  botAudioIn(guild: GuildRef): BotAudioCapture {
+    return this.voice.udp.guildAudio(idOf(guild));
+  }
+
+  /** Environment for the bot as a child process (trusts the voice certificate via NODE_EXTRA_CA_CERTS). */
+  childEnv(): Record<string, string> {
+    return { DISCORD_TOKEN: this.token, DISCORD_API_URL: this.restUrl, NODE_EXTRA_CA_CERTS: this.caCertPath };
+  }
+
+  guild(nameOrId?: string): GuildView {
+    const all = [...this.world.guilds.values()];
+    const record = nameOrId ? all.find((g) => g.name === nameOrId || g.id === nameOrId) : all[0];
+    if (!record) throw new Error(`fake-discord: no guild ${nameOrId}`);
+    const find = (type: number, name?: string): ChannelRecord => {
+      const c = [...record.channels.values()].find((ch) => ch.type === type && (!name || ch.name === name));
+      if (!c)
+        throw new Error(
+          `fake-discord: no ${type === 0 ? 'text' : 'voice'} channel ${name ?? ''} in ${record.name}`,
+        );
+      return c;
+    };
+    return {
+      id: record.id,
+      name: record.name,
+      record,
+      everyoneRoleId: record.everyoneRoleId,
+      text: (name) => find(ChannelType.GuildText, name),
+      voice: (name) => find(ChannelType.GuildVoice, name),
+    };
+  }
+
+  defaultTextChannel(): ChannelRecord {
+    return this.guild().text();
+  }
+
+  /** The simulated member called `name` (created on first use, member of every guild). */
+  human(name: string, options: { roles?: string[] } = {}): FakeHuman {
+    let human = this.#humans.get(name);
+    if (!human) {
+      const user = this.world.addUser(name, false);
+      for (const g of this.world.guilds.values()) {
+        const member = this.world.addMember(g, user.id, options.roles ?? []);
+        this.gateway.dispatch(
+          'GUILD_MEMBER_ADD',
+          { ...memberPayload(this.world, member), guild_id: g.id },
+          {
+            guildId: g.id,
+            intent: Intent.GuildMembers,
+          },
+        );
+      }
+      human = new FakeHuman(this, user);
+      this.#humans.set(name, human);
+    }
+    return human;
+  }
+
+  /** Messages of a channel, oldest first, edits applied (raw request bodies in `.raw`). */
+  messagesIn(channel: ChannelRecord | string): StoredMessage[] {
+    return this.messages.inChannel(typeof channel === 'string' ? channel : channel.id);
+  }
+
+  /** Waits for a message in the channel (new or edited) matching the predicate. */
+  waitForMessage(
+    channel: ChannelRecord,
+    predicate: (m: StoredMessage) => boolean = () => true,
+    timeoutMs = 5000,
+  ) {
+    return this.messages.waitFor(
+      (m) => m.channelId === channel.id && predicate(m),
+      timeoutMs,
+      `a message in #${channel.name}`,
+    );
+  }
+
+  botVoiceState(guild: GuildRef): VoiceStateRecord | undefined {
+    return this.world.guild(idOf(guild)).voiceStates.get(this.world.bot.id);
+  }
+
+  /** Sets a permission overwrite (e.g. deny Connect to the bot) and dispatches CHANNEL_UPDATE. */
+  setPermissionOverwrite(
+    channel: ChannelRecord,
+    target: { kind: 'role' | 'user'; id: string },
+    perms: { allow?: bigint; deny?: bigint },
+  ): void {
+    channel.overwrites = channel.overwrites.filter((o) => o.id !== target.id);
+    channel.overwrites.push({
+      id: target.id,
+      type: target.kind === 'role' ? 0 : 1,
+      allow: perms.allow ?? 0n,
+      deny: perms.deny ?? 0n,
+    });
+    this.gateway.dispatch('CHANNEL_UPDATE', channelPayload(channel), {
+      guildId: channel.guildId,
+      intent: Intent.Guilds,
+    });
+  }
+
+  /** A moderator moves the bot: voice websocket closed with 4014, then state and server updates. */
+  moveBot(guild: GuildRef, channel: ChannelRecord): void {
+    const id = idOf(guild);
+    const state = this.botVoiceState(id);
+    if (!state?.channelId) throw new Error('fake-discord: the bot is not in voice');
+    if (this.voice.sessions.get(id)?.ws) this.voice.closeBotConnection(id, 4014);
+    this.#connectBot(this.world.guild(id), { ...state, channelId: channel.id });
+  }
+
+  /** A moderator disconnects the bot: voice websocket closed with 4014, state update with channel null. */
+  disconnectBot(guild: GuildRef): void {
+    const id = idOf(guild);
+    const g = this.world.guild(id);
+    const state = g.voiceStates.get(this.world.bot.id);
+    if (!state) throw new Error('fake-discord: the bot is not in voice');
+    this.voice.endSession(id, 4014);
+    g.voiceStates.delete(this.world.bot.id);
+    this.gateway.dispatch(
+      'VOICE_STATE_UPDATE',
+      voiceStatePayload(this.world, g, { ...state, channelId: null }),
+      {
+        guildId: id,
+        intent: Intent.GuildVoiceStates,
+      },
+    );
+  }
+
+  /** Throws listing every protocol failure the fake recorded. */
+  assertNoFailures(): void {
+    if (this.failures.length > 0) throw new Error(`fake-discord failures:\n${this.failures.join('\n')}`);
+  }
+
+  /** Announces a human's voice move: VOICE_STATE_UPDATE on the gateway, op 13/11 on the bot's voice sockets. */
+  async announceVoiceMove(
+    guildId: string,
+    userId: string,
+    from: string | null,
+    to: string | null,
+  ): Promise<void> {
+    const guild = this.world.guild(guildId);
+    const state = guild.voiceStates.get(userId);
+    if (state) {
+      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
+        guildId,
+        intent: Intent.GuildVoiceStates,
+      });
+    }
+    const session = this.voice.sessions.get(guildId);
+    if (!session) return;
+    if (from === session.channelId) {
+      session.speakingSent.delete(userId);
+      await this.voice.send(session, 13, { user_id: userId });
+    }
+    if (to === session.channelId) await this.voice.send(session, 11, { user_ids: [userId] });
+  }
+
+  /** MESSAGE_* dispatch, hiding content from sessions without MessageContent unless the bot is mentioned. */
+  dispatchMessage(
+    message: StoredMessage,
+    event: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE',
+  ): void {
+    if (event === 'MESSAGE_DELETE') {
+      this.gateway.dispatch(
+        event,
+        { id: message.id, channel_id: message.channelId, guild_id: message.guildId },
+        {
+          guildId: message.guildId,
+          intent: Intent.GuildMessages,
+        },
+      );
+      return;
+    }
+    const guild = this.world.guild(message.guildId);
+    const member = guild.members.get(message.authorId);
+    const full: Json = {
+      ...this.messages.payload(message),
+      guild_id: message.guildId,
+      ...(member ? { member: { ...memberPayload(this.world, member), user: undefined } } : {}),
+      ...(message.replyTo ? { referenced_message: this.#referenced(message.replyTo) } : {}),
+    };
+    const visible = message.authorId === this.world.bot.id || message.mentionIds.includes(this.world.bot.id);
+    const hidden: Json = { ...full, content: '', embeds: [], attachments: [], components: [] };
+    for (const session of this.gateway.sessions) {
+      if (!session.ws || shardOf(message.guildId, session.shard[1]) !== session.shard[0]) continue;
+      if ((session.intents & Intent.GuildMessages) === 0) continue;
+      const seesContent = visible || (session.intents & Intent.MessageContent) !== 0;
+      this.gateway.send(session, { op: 0, t: event, d: seesContent ? full : hidden });
+    }
+  }
+
+  #referenced(id: string): Json | null {
+    const m = this.messages.get(id);
+    return m ? this.messages.payload(m) : null;
+  }
+
+  #onIdentify(session: GatewaySession): { ready: Json; guildCreates: Json[] } {
+    const guilds = [...this.world.guilds.values()].filter(
+      (g) => shardOf(g.id, session.shard[1]) === session.shard[0],
+    );
+    return {
+      ready: {
+        v: 10,
+        user: { ...userPayload(this.world.bot), verified: true, mfa_enabled: false, flags: 0 },
+        guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
+        session_id: session.sessionId,
+        resume_gateway_url: this.gateway.url,
+        shard: session.shard,
+        application: { id: this.appId, flags: 0 },
+        private_channels: [],
+        presences: [],
+        relationships: [],
+        guild_join_requests: [],
+      },
+      guildCreates: guilds.map((g) => guildCreatePayload(this.world, g)),
+    };
+  }
+
+  #onVoiceStateRequest(session: GatewaySession, d: Json): void {
+    const guild = this.world.guild(String(d.guild_id));
+    const channelId = typeof d.channel_id === 'string' ? d.channel_id : null;
+    this.voiceRequests.push({ guildId: guild.id, channelId, shard: session.shard });
+    const state: VoiceStateRecord = {
+      userId: this.world.bot.id,
+      channelId,
+      sessionId: session.sessionId,
+      selfMute: Boolean(d.self_mute),
+      selfDeaf: Boolean(d.self_deaf),
+    };
+    if (!channelId) {
+      guild.voiceStates.delete(this.world.bot.id);
+      this.voice.endSession(guild.id);
+      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
+        guildId: guild.id,
+        intent: Intent.GuildVoiceStates,
+      });
+      return;
+    }
+    const needed = Permission.ViewChannel | Permission.Connect;
+    // Like Discord, a join the bot may not make is silently ignored: no dispatch at all.
+    if ((this.world.permissions(guild, this.world.bot.id, channelId) & needed) !== needed) return;
+    this.#connectBot(guild, state);
+  }
+
+  #connectBot(guild: GuildRecord, state: VoiceStateRecord): void {
+    guild.voiceStates.set(state.userId, state);
+    const token = this.voice.expect({
+      guildId: guild.id,
+      channelId: state.channelId ?? '',
+      userId: state.userId,
+      sessionId: state.sessionId,
+    });
+    const stateUpdate = (): void => {
+      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
+        guildId: guild.id,
+        intent: Intent.GuildVoiceStates,
+      });
+    };
+    const serverUpdate = (): void => {
+      this.gateway.dispatch(
+        'VOICE_SERVER_UPDATE',
+        { token, guild_id: guild.id, endpoint: this.voice.endpoint },
+        {
+          guildId: guild.id,
+        },
+      );
+    };
+    const [first, second] =
+      this.voiceDispatch.order === 'state-first' ? [stateUpdate, serverUpdate] : [serverUpdate, stateUpdate];
+    first();
+    if (this.voiceDispatch.delayMs <= 0) {
+      second();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer);
+      second();
+    }, this.voiceDispatch.delayMs);
+    this.#timers.add(timer);
+  }
+
+  async start(): Promise<void> {
+    await this.rest.start();
+    await this.gateway.start();
+    await this.voice.start();
+  }
+
+  /** Closes every server and socket and deletes the certificate file. */
+  async stop(): Promise<void> {
+    for (const t of this.#timers) clearTimeout(t);
+    this.#timers.clear();
+    await Promise.all([this.voice.stop(), this.gateway.stop(), this.rest.stop()]);
+    await rm(this.caCertPath, { force: true });
+  }
+}
+
+function idOf(guild: GuildRef): string {
+  return typeof guild === 'string' ? guild : guild.id;
+}
+
+/** Starts a fake Discord on 127.0.0.1 (REST, gateway, TLS voice gateway, UDP). Call stop() when done. */
+export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promise<FakeDiscord> {
+  const cert = await createTestCertificate();
+  const caCertPath = join(tmpdir(), `fake-discord-ca-${randomBytes(6).toString('hex')}.pem`);
+  await writeCertificateFile(cert.certPem, caCertPath);
+  const discord = new FakeDiscord(options, cert, caCertPath);
+  await discord.start();
+  return discord;
+}
+
+export type { BotAudioCapture, CapturedPacket, PcmOptions } from './bot-audio.ts';
+export { Intent } from './gateway.ts';
+export type { FakeHuman, SendOptions } from './human.ts';
+export type { InteractionHandle, InteractionResponse, OptionValue } from './interaction.ts';
+export type { StoredMessage } from './message-store.ts';
+export type { RestCall } from './rest-server.ts';
+export type { SayOptions, SayResult, SentPacket, VoiceFaults } from './speaker.ts';
+export { INVALID_OPUS_PACKET, OPUS_SILENCE_FRAME } from './speaker.ts';
+export type { VoiceSession } from './voice-server.ts';
+export type { ChannelRecord, GuildSpec, UserRecord } from './world.ts';
+export { Permission } from './world.ts';
