@@ -160,7 +160,8 @@ export class FakeGemini extends EventEmitter {
       }
       const stillOpen = session.connections.some((other) => other.isOpen);
       if (stillOpen && (this.#options.rejectResumeWhileOpen ?? true)) {
-        return connection.close(1011, 'Session is still attached to another connection.');
+        connection.close(1011, 'Session is still attached to another connection.');
+        return;
       }
     } else {
       session = new FakeLogicalSession(this.sessions.length + 1);

@@ -1,0 +1,122 @@
+// Answers a typed question (optionally with images) through generateContent, running tool calls.
+import type {
+  Content,
+  GenerateContentConfig,
+  GenerateContentResponse,
+  GoogleGenAI,
+  Part,
+} from '@google/genai';
+import { FunctionCallingConfigMode } from '@google/genai';
+import { BotError } from '../errors.ts';
+import { buildTools } from './protocol.ts';
+import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
+
+export interface TextAnswerRequest {
+  ai: GoogleGenAI;
+  model: string;
+  question: string;
+  images?: { data: Uint8Array; mimeType: string }[];
+  /** Earlier messages of the conversation, oldest first. */
+  history?: { role: 'user' | 'model'; text: string }[];
+  systemInstruction?: string;
+  tools: ToolPort;
+  origin: ToolCallOrigin;
+  signal: AbortSignal;
+  /** Rounds of function calls before the model must answer in words. */
+  maxToolRounds?: number;
+}
+
+export interface TextToolCall {
+  name: string;
+  args: Record<string, unknown>;
+  result: FunctionCallResult;
+  durationMs: number;
+}
+
+export interface TextAnswer {
+  text: string;
+  toolCalls: TextToolCall[];
+}
+
+const DEFAULT_MAX_TOOL_ROUNDS = 4;
+
+export async function answerText(request: TextAnswerRequest): Promise<TextAnswer> {
+  const contents: Content[] = (request.history ?? []).map((turn) => ({
+    role: turn.role,
+    parts: [{ text: turn.text }],
+  }));
+  contents.push({ role: 'user', parts: [{ text: request.question }, ...imageParts(request.images ?? [])] });
+  const tools = buildTools(request.tools.declarations(), false, { nonBlockingTools: false });
+  const toolCalls: TextToolCall[] = [];
+  const maxRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
+  for (let round = 0; ; round++) {
+    const config: GenerateContentConfig = { abortSignal: request.signal };
+    if (request.systemInstruction) config.systemInstruction = request.systemInstruction;
+    if (tools.length > 0) {
+      config.tools = tools;
+      // Out of rounds: the model must answer with what it has instead of calling again.
+      if (round >= maxRounds)
+        config.toolConfig = { functionCallingConfig: { mode: FunctionCallingConfigMode.NONE } };
+    }
+    const response = await generate(request, contents, config);
+    const content = response.candidates?.[0]?.content;
+    const calls = (content?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
+    if (calls.length === 0 || round >= maxRounds) return { text: textOf(content?.parts ?? []), toolCalls };
+    contents.push({ role: 'model', parts: content?.parts ?? [] });
+    const responses: Part[] = [];
+    for (const call of calls) {
+      const name = call.name ?? '';
+      const args = call.args ?? {};
+      const startedAt = performance.now();
+      const result = await request.tools.call(
+        { id: call.id ?? `text-${round}-${responses.length}`, name, args },
+        request.origin,
+        request.signal,
+      );
+      toolCalls.push({ name, args, result, durationMs: Math.round(performance.now() - startedAt) });
+      responses.push({
+        functionResponse: {
+          ...(call.id ? { id: call.id } : {}),
+          name,
+          response: result as Record<string, unknown>,
+        },
+      });
+    }
+    contents.push({ role: 'user', parts: responses });
+  }
+}
+
+async function generate(
+  request: TextAnswerRequest,
+  contents: Content[],
+  config: GenerateContentConfig,
+): Promise<GenerateContentResponse> {
+  try {
+    return await request.ai.models.generateContent({ model: request.model, contents, config });
+  } catch (error) {
+    if (request.signal.aborted)
+      throw new BotError('TEXT_ANSWER_ABORTED', 'Text answer was cancelled', { cause: error });
+    throw new BotError('TEXT_ANSWER_FAILED', 'Gemini could not answer the message', {
+      cause: error,
+      retryable: true,
+    });
+  }
+}
+
+function imageParts(images: readonly { data: Uint8Array; mimeType: string }[]): Part[] {
+  return images.map((image) => ({
+    inlineData: {
+      mimeType: image.mimeType,
+      data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64'),
+    },
+  }));
+}
+
+/** Joins the text parts ourselves: the SDK's `.text` helper warns when parts are mixed. */
+function textOf(parts: readonly Part[]): string {
+  return parts
+    .filter((part) => typeof part.text === 'string' && !part.thought)
+    .map((part) => part.text)
+    .join('')
+    .trim();
+}
