@@ -237,7 +237,8 @@ export function evaluateArithmetic(expression: string): number {
   return value === 0 ? 0 : value; // -0 reads badly
 }
 
-/** 12 significant digits hide binary noise (0.1 + 0.2 → 0.3). */
+/** Safe integers stay exact; other values get 12 significant digits to hide binary noise (0.1 + 0.2 → 0.3). */
 export function formatArithmeticResult(value: number): string {
+  if (Number.isSafeInteger(value)) return String(value);
   return String(Number(value.toPrecision(12)));
 }

@@ -31,7 +31,11 @@ function fail(message: string): never {
 }
 
 export function rollDice(notation: string, randomInt: RandomInt): DiceRoll {
-  const compact = notation.replace(/\s+/g, '').toLowerCase();
+  // Spaces only around signs: removing all of them would turn "2d6 3" into 2d63.
+  const compact = notation
+    .trim()
+    .toLowerCase()
+    .replace(/\s*([+-])\s*/g, '$1');
   if (compact.length === 0) fail('Give dice notation such as 2d6+1 or d20.');
   if (compact.length > MAX_NOTATION_CHARS)
     fail(`That dice notation is too long (max ${MAX_NOTATION_CHARS} characters).`);

@@ -1,0 +1,114 @@
+// Test helpers for tools: a manual clock, a recording logger, a recording guild and a fake interaction.
+import type { ChatInputCommandInteraction } from 'discord.js';
+import type { Clock } from '../../../src/clock.ts';
+import { createLogger, type Logger } from '../../../src/log.ts';
+import type { GuildToolServices, VoiceMember } from '../../../src/tools/guild-services.ts';
+
+/** Time only moves when the test says so; due timers fire in time order. */
+export function manualClock() {
+  let now = 0;
+  let nextId = 0;
+  const timers = new Map<number, { at: number; fn: () => void }>();
+  const clock: Clock = {
+    now: () => now,
+    setTimeout: (fn, ms) => {
+      nextId += 1;
+      timers.set(nextId, { at: now + ms, fn });
+      return nextId;
+    },
+    clearTimeout: (id) => void timers.delete(id as number),
+  };
+  function advance(ms: number) {
+    const to = now + ms;
+    for (;;) {
+      const due = [...timers.entries()].filter(([, t]) => t.at <= to).sort((a, b) => a[1].at - b[1].at)[0];
+      if (!due) break;
+      timers.delete(due[0]);
+      now = due[1].at;
+      due[1].fn();
+    }
+    now = to;
+  }
+  return { clock, advance, pending: () => timers.size };
+}
+
+export function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
+  const lines: Record<string, unknown>[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    secrets: [],
+    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
+  });
+  return { logger, lines };
+}
+
+export class RecordingGuild implements GuildToolServices {
+  timeZone = 'UTC';
+  members: VoiceMember[] | null = [];
+  readonly posted: string[] = [];
+  readonly left: string[] = [];
+  postFails = false;
+
+  async voiceMembers() {
+    return this.members;
+  }
+  async postMessage(text: string) {
+    if (this.postFails) throw new Error('channel deleted');
+    this.posted.push(text);
+  }
+  async leaveVoice(reason: string) {
+    this.left.push(reason);
+  }
+}
+
+/** Resolves when `condition()` holds, polling on microtasks/macrotasks; fails after `ms`. */
+export async function until(condition: () => boolean, ms = 2000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+export interface RecordedReply {
+  method: 'reply' | 'deferReply' | 'editReply' | 'deleteReply' | 'followUp';
+  payload?: unknown;
+}
+
+/** The parts of a ChatInputCommandInteraction the tool commands use, recording every response. */
+export function fakeInteraction(
+  commandName: string,
+  options: { name: string; value: string | number | boolean }[],
+  ids = { guildId: 'g1', channelId: 'c1', userId: 'u1' },
+) {
+  const calls: RecordedReply[] = [];
+  const interaction = {
+    commandName,
+    guildId: ids.guildId,
+    channelId: ids.channelId,
+    user: { id: ids.userId },
+    options: {
+      data: options,
+      getInteger: (name: string) => {
+        const value = options.find((o) => o.name === name)?.value;
+        return typeof value === 'number' ? value : null;
+      },
+    },
+    async reply(payload: unknown) {
+      calls.push({ method: 'reply', payload });
+    },
+    async deferReply(payload?: unknown) {
+      calls.push({ method: 'deferReply', payload });
+    },
+    async editReply(payload: unknown) {
+      calls.push({ method: 'editReply', payload });
+    },
+    async deleteReply() {
+      calls.push({ method: 'deleteReply' });
+    },
+    async followUp(payload: unknown) {
+      calls.push({ method: 'followUp', payload });
+    },
+  };
+  return { interaction: interaction as unknown as ChatInputCommandInteraction, calls };
+}
