@@ -71,9 +71,12 @@ interface SettingSpec {
 /** Language[-Script][-Region], after canonicalisation (en-us → en-US). */
 const BCP47_SIMPLE = /^[a-z]{2,3}(?:-[A-Z][a-z]{3})?(?:-(?:[A-Z]{2}|\d{3}))?$/;
 
-const languageCode = z
-  .string()
-  .transform((value, ctx) => {
+/** A blank text box or option means "not set" for the nullable settings. */
+const blankAsNull = (schema: z.ZodType) =>
+  z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? null : v), schema.nullable());
+
+const languageCode = blankAsNull(
+  z.string().transform((value, ctx) => {
     try {
       const [canonical] = Intl.getCanonicalLocales(value.trim());
       if (canonical !== undefined && BCP47_SIMPLE.test(canonical)) return canonical;
@@ -82,8 +85,8 @@ const languageCode = z
     }
     ctx.addIssue({ code: 'custom', message: 'not a BCP-47 language code' });
     return z.NEVER;
-  })
-  .nullable();
+  }),
+);
 
 const wholeIn = (min: number, max: number) => z.number().int().min(min).max(max);
 
@@ -107,16 +110,13 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = Object.f
     label: 'Language',
     liveSetup: true,
     schema: languageCode,
-    allowed: 'a BCP-47 language code such as en-US or de-DE, or empty to let Gemini choose',
+    allowed: 'a BCP-47 language code such as en-US or de-DE, or nothing to let Gemini choose',
   },
   transcriptChannelId: {
     label: 'Transcript channel',
     liveSetup: false,
-    schema: z
-      .string()
-      .regex(/^\d{17,20}$/)
-      .nullable(),
-    allowed: 'a Discord channel id (17 to 20 digits), or empty for the channel where /join was used',
+    schema: blankAsNull(z.string().regex(/^\d{17,20}$/)),
+    allowed: 'a Discord channel id (17 to 20 digits), or nothing for the channel where /join was used',
   },
   transcriptsEnabled: {
     label: 'Transcripts',

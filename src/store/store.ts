@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { BotError } from '../errors.ts';
+import { retryWhileBusy } from './busy-retry.ts';
 import type { Clock } from './clock.ts';
 import { createHandlesRepo, type HandlesRepo } from './handles.ts';
 import { migrate } from './migrations.ts';
@@ -60,23 +61,21 @@ export function openStore(options: OpenStoreOptions): Store {
     });
   }
 
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS;
   let db: DatabaseSync;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    db = new DatabaseSync(path, {
-      timeout: options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS,
-      enableForeignKeyConstraints: true,
-    });
+    db = new DatabaseSync(path, { timeout: busyTimeoutMs, enableForeignKeyConstraints: true });
   } catch (cause) {
     throw new BotError('STORE_OPEN_FAILED', `cannot open the database at ${path}`, { cause });
   }
 
   try {
     // WAL lets shard processes read while one writes; it is a property of the file, kept once set.
-    db.exec('PRAGMA journal_mode = WAL');
+    retryWhileBusy(() => db.exec('PRAGMA journal_mode = WAL'), busyTimeoutMs);
     // In WAL mode NORMAL cannot corrupt the file; a power cut may lose the last commits only.
     db.exec('PRAGMA synchronous = NORMAL');
-    const { from } = migrate(db);
+    const { from } = retryWhileBusy(() => migrate(db), busyTimeoutMs);
     return {
       path,
       migratedFrom: from,
