@@ -411,9 +411,9 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
 
   #fail(error: BotError): void {
     this.#options.logger.error({ code: error.code }, 'live session failed');
-    this.#shutDown({ kind: 'fatal', error });
     this.#firstReady?.reject(error);
     this.#firstReady = undefined;
+    this.#shutDown({ kind: 'fatal', error });
     this.emit('fatal', error);
   }
 
