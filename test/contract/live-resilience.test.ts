@@ -168,7 +168,7 @@ describe('setup failures', () => {
       (e: BotError) => e,
     );
     expect(error?.code).toBe('LIVE_RECONNECT_EXHAUSTED');
-    expect((error?.cause as BotError).code).toBe('LIVE_CONNECT_TIMEOUT');
+    expect((error?.cause as BotError | undefined)?.code).toBe('LIVE_CONNECT_TIMEOUT');
     expect(gemini.connections).toHaveLength(2);
     for (const connection of gemini.connections) await connection.waitForClose();
   });

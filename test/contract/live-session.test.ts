@@ -40,6 +40,7 @@ describe('setup', () => {
     });
     await session.connect();
     const connection = await gemini.nextSession();
+    // biome-ignore lint/suspicious/noExplicitAny: wire JSON, walked by path in the assertions below.
     const setup = connection.setup as Record<string, any>;
     expect(connection.path.endsWith('GenerativeService.BidiGenerateContent')).toBe(true);
     expect(setup.model).toBe('models/gemini-2.5-flash-native-audio-preview-12-2025');

@@ -23,6 +23,8 @@ export interface FakeGeminiOptions {
    * Closed with 1011 so a well-behaved client simply retries.
    */
   rejectResumeWhileOpen?: boolean;
+  /** Simulated server time (ms) between receiving setup and sending setupComplete. */
+  setupLatencyMs?: number;
 }
 
 type SetupPolicy =
@@ -43,7 +45,10 @@ export class FakeGemini extends EventEmitter {
   readonly #wss: WebSocketServer;
   readonly #policies: { policy: SetupPolicy; remaining: number }[] = [];
   readonly #onAccepted: ((connection: FakeLiveConnection) => void)[] = [];
+  readonly #timers = new Set<NodeJS.Timeout>();
   #taken = 0;
+  /** Simulated server time (ms) between setup and setupComplete; may be changed between connections. */
+  setupLatencyMs: number;
 
   constructor(options: FakeGeminiOptions, http: Server, wss: WebSocketServer) {
     super();
@@ -52,6 +57,7 @@ export class FakeGemini extends EventEmitter {
     this.#http = http;
     this.#wss = wss;
     this.rest = new FakeGenerateContent(options.apiKey);
+    this.setupLatencyMs = options.setupLatencyMs ?? 0;
     this.baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     wss.on('connection', (socket, request) => this.#accept(socket, request));
   }
@@ -98,6 +104,7 @@ export class FakeGemini extends EventEmitter {
 
   /** Terminates every server-side socket (close() alone leaves clients open), then the server. */
   async stop(): Promise<void> {
+    for (const timer of this.#timers) clearTimeout(timer);
     for (const client of this.#wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.#wss.close(() => resolve()));
     this.#http.closeAllConnections();
@@ -119,7 +126,13 @@ export class FakeGemini extends EventEmitter {
       }
       const isFirst = connection.messages.length === 0;
       connection.record(message);
-      if (isFirst) this.#onSetup(connection, message, keyOk);
+      if (!isFirst) return;
+      if (this.setupLatencyMs <= 0) return this.#onSetup(connection, message, keyOk);
+      const timer = setTimeout(() => {
+        this.#timers.delete(timer);
+        if (connection.isOpen) this.#onSetup(connection, message, keyOk);
+      }, this.setupLatencyMs);
+      this.#timers.add(timer);
     });
     connection.on('update', () => this.emit('update'));
     this.emit('update');

@@ -1,0 +1,111 @@
+// Contract: answerText over the real @google/genai against the fake generateContent route.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answerText } from '../../src/live/text-answer.ts';
+import { type FakeGemini, FakeGenerateContent, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+import { API_KEY, GET_TIME, makeAi, RecordingToolPort } from './live-harness.ts';
+
+const ORIGIN = { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'text' as const };
+const MODEL = 'gemini-2.5-flash';
+
+let gemini: FakeGemini;
+
+beforeEach(async () => {
+  gemini = await startFakeGemini({ apiKey: API_KEY });
+});
+
+afterEach(async () => {
+  await gemini.stop();
+});
+
+describe('answerText', () => {
+  it('GIVEN a question with an image and history THEN all of it reaches generateContent and the text comes back', async () => {
+    gemini.rest.reply({ text: 'A cat.' });
+    const answer = await answerText({
+      ai: makeAi(gemini),
+      model: MODEL,
+      question: 'What is this?',
+      images: [{ data: new Uint8Array([0xff, 0xd8, 9]), mimeType: 'image/jpeg' }],
+      history: [
+        { role: 'user', text: 'Hi' },
+        { role: 'model', text: 'Hello!' },
+      ],
+      tools: new RecordingToolPort(),
+      origin: ORIGIN,
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(answer).toEqual({ text: 'A cat.', toolCalls: [] });
+    const request = gemini.rest.requests[0]!;
+    expect(request.model).toBe(MODEL);
+    expect(request.body.contents?.map((content) => content.role)).toEqual(['user', 'model', 'user']);
+    const parts = FakeGenerateContent.parts(request);
+    expect(parts.map((part) => part.text).filter(Boolean)).toEqual(['Hi', 'Hello!', 'What is this?']);
+    expect(parts.find((part) => part.inlineData)?.inlineData).toEqual({
+      mimeType: 'image/jpeg',
+      data: Buffer.from([0xff, 0xd8, 9]).toString('base64'),
+    });
+  });
+
+  it('GIVEN a function call THEN the tool runs and its response goes back before the final text', async () => {
+    gemini.rest.reply(
+      { functionCalls: [{ name: 'get_time', args: { zone: 'UTC' }, id: 'fc-1' }] },
+      { text: 'Noon.' },
+    );
+    const tools = new RecordingToolPort([GET_TIME], {
+      get_time: async () => ({ output: { time: '12:00' } }),
+    });
+    const answer = await answerText({
+      ai: makeAi(gemini),
+      model: MODEL,
+      question: 'Time?',
+      tools,
+      origin: ORIGIN,
+      signal: AbortSignal.timeout(5_000),
+    });
+    expect(answer.text).toBe('Noon.');
+    expect(answer.toolCalls).toMatchObject([
+      { name: 'get_time', args: { zone: 'UTC' }, result: { output: { time: '12:00' } } },
+    ]);
+    expect(tools.calls[0]?.origin).toEqual(ORIGIN);
+    const sentTools = gemini.rest.requests[0]?.body.tools as { functionDeclarations: { name: string }[] }[];
+    const declarations = sentTools[0];
+    expect(declarations?.functionDeclarations.map((d) => d.name)).toEqual(['get_time']);
+    const followUp = FakeGenerateContent.parts(gemini.rest.requests[1]!);
+    expect(followUp.find((part) => part.functionResponse)?.functionResponse).toEqual({
+      id: 'fc-1',
+      name: 'get_time',
+      response: { output: { time: '12:00' } },
+    });
+  });
+
+  it('GIVEN a model that keeps calling tools THEN the loop stops after maxToolRounds and forbids more calls', async () => {
+    gemini.rest.defaultAnswer = { functionCalls: [{ name: 'get_time', args: { zone: 'UTC' } }] };
+    const tools = new RecordingToolPort([GET_TIME], { get_time: async () => ({ output: 'noon' }) });
+    const answer = await answerText({
+      ai: makeAi(gemini),
+      model: MODEL,
+      question: 'Time?',
+      tools,
+      origin: ORIGIN,
+      signal: AbortSignal.timeout(5_000),
+      maxToolRounds: 2,
+    });
+    expect(tools.calls).toHaveLength(2);
+    expect(gemini.rest.requests).toHaveLength(3);
+    expect(gemini.rest.requests[2]?.body.toolConfig).toEqual({ functionCallingConfig: { mode: 'NONE' } });
+    expect(answer.text).toBe('');
+  });
+
+  it('GIVEN a server error THEN it fails with TEXT_ANSWER_FAILED', async () => {
+    gemini.rest.reply({ status: 500, message: 'Internal error' });
+    await expect(
+      answerText({
+        ai: makeAi(gemini),
+        model: MODEL,
+        question: 'Time?',
+        tools: new RecordingToolPort(),
+        origin: ORIGIN,
+        signal: AbortSignal.timeout(5_000),
+      }),
+    ).rejects.toMatchObject({ code: 'TEXT_ANSWER_FAILED' });
+  });
+});
