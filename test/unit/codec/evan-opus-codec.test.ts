@@ -33,7 +33,10 @@ function decodeAlone(codec: OpusCodec, packets: Uint8Array[]): Int16Array[] {
 function rms(frames: Int16Array[]): number {
   let sum = 0;
   let n = 0;
-  for (const frame of frames) for (const v of frame) (sum += v * v), n++;
+  for (const frame of frames) {
+    for (const v of frame) sum += v * v;
+    n += frame.length;
+  }
   return Math.sqrt(sum / n);
 }
 

@@ -1,0 +1,11 @@
+// `npm run bench`: runs each benchmark suite in order. Add a suite by importing it into `suites`.
+import { audioPathBench } from './audio-path.bench.ts';
+import type { BenchSuite } from './measure.ts';
+
+const suites: readonly BenchSuite[] = [audioPathBench];
+
+console.log(`node ${process.version}, ${process.arch}, pid ${process.pid}`);
+for (const suite of suites) {
+  console.log(`\n## ${suite.name}\n`);
+  await suite.run();
+}
