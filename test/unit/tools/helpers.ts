@@ -75,6 +75,13 @@ export interface RecordedReply {
   payload?: unknown;
 }
 
+/** The payload of the `index`th recorded response, failing the test when there is none. */
+export function payloadOf<T>(calls: readonly RecordedReply[], index: number): T {
+  const call = calls[index];
+  if (!call) throw new Error(`no response #${index}; got ${calls.map((c) => c.method).join(', ')}`);
+  return call.payload as T;
+}
+
 /** The parts of a ChatInputCommandInteraction the tool commands use, recording every response. */
 export function fakeInteraction(
   commandName: string,

@@ -63,7 +63,12 @@ describe('ToolRegistry', () => {
 
   it('GIVEN invalid args THEN the model gets a sentence naming each bad field and the tool does not run', async () => {
     let ran = false;
-    const spy = defineTool({ ...echo, execute: () => (ran = true) });
+    const spy = defineTool({
+      name: 'echo',
+      description: 'Echo a word',
+      parameters: echo.parameters,
+      execute: () => (ran = true),
+    });
     const { reg } = registry([spy]);
     const result = await reg.call({ id: 'a', name: 'echo', args: { times: 9 } }, origin, noSignal());
     expect(result).toEqual({
