@@ -1,17 +1,12 @@
 // The one reader of process.env: validates every setting at start-up into a frozen Config.
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
+import { DEFAULT_LIVE_MODEL } from './live/settings.ts';
+import { PREBUILT_VOICES } from './store/voices.ts';
 
-export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
+export { DEFAULT_LIVE_MODEL };
+
 export const DEFAULT_TEXT_MODEL = 'gemini-2.5-flash';
-
-/** Gemini's 30 prebuilt voices (gemini-live.md). */
-export const PREBUILT_VOICES = [
-  'Zephyr', 'Puck', 'Charon', 'Kore', 'Fenrir', 'Leda', 'Orus', 'Aoede', 'Callirrhoe', 'Autonoe',
-  'Enceladus', 'Iapetus', 'Umbriel', 'Algieba', 'Despina', 'Erinome', 'Algenib', 'Rasalgethi',
-  'Laomedeia', 'Achernar', 'Alnilam', 'Schedar', 'Gacrux', 'Pulcherrima', 'Achird', 'Zubenelgenubi',
-  'Vindemiatrix', 'Sadachbia', 'Sadaltager', 'Sulafat',
-] as const; // biome-ignore format: one voice list, easier to scan packed
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

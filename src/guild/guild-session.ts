@@ -1,0 +1,252 @@
+// GuildSession: where voice, Live, tools and transcripts meet for one guild, and its lifecycle.
+import { EventEmitter } from 'node:events';
+import { FRAME_MS } from '../audio/pcm.ts';
+import type { Clock } from '../clock.ts';
+import type { OpusCodec } from '../codec/opus-codec.ts';
+import { BotError, UserFacingError } from '../errors.ts';
+import type { LiveSession } from '../live/session.ts';
+import type { Logger } from '../log.ts';
+import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
+import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
+import { Downlink } from './downlink.ts';
+import { SpeakerTimeline } from './speaker-timeline.ts';
+import { Uplink } from './uplink.ts';
+
+/** Who is in a voice channel, as far as the guild session needs to know. */
+export interface VoiceRoster {
+  /** Humans (not bots) currently in the channel. */
+  humansIn(channelId: string): string[];
+  isBot(userId: string): boolean;
+}
+
+/** Where the session's notices go (the text channel of /join), mentions disabled by the implementer. */
+export interface NoticeSink {
+  post(text: string): Promise<void>;
+}
+
+/** Everything a session tells the rest of the bot (transcripts, usage, persistence). */
+export interface SessionObserver {
+  attach?(session: GuildSession): void;
+  ended?(session: GuildSession, reason: SessionEnd): void;
+}
+
+export interface GuildSessionOptions {
+  guildId: string;
+  voiceChannelId: string;
+  textChannelId: string;
+  voice: Omit<VoiceLinkOptions, 'channelId' | 'guildId' | 'log'>;
+  /** Builds this guild's Live session (settings, tools, resume handle are the factory's business). */
+  createLive(): LiveSession;
+  codec: OpusCodec;
+  clock: Clock;
+  log: Logger;
+  roster: VoiceRoster;
+  notices: NoticeSink;
+  /** False for people who opted out: their audio is never subscribed to. */
+  mayListenTo(userId: string): boolean;
+  silenceTailMs: number;
+  /** How long the bot stays in a channel with no humans before leaving (ms). */
+  idleLeaveMs: number;
+  observers?: readonly SessionObserver[];
+}
+
+export type SessionEnd = { code: string; message: string };
+
+export type GuildSessionState =
+  | { status: 'starting' }
+  | { status: 'active'; voice: VoiceLink; live: LiveSession; since: number }
+  | { status: 'ended'; reason: SessionEnd };
+
+interface GuildSessionEvents {
+  stateChange: [oldState: GuildSessionState, newState: GuildSessionState];
+  ended: [reason: SessionEnd];
+}
+
+/**
+ * One guild's conversation. `start()` joins voice and opens Live in parallel (whichever is slower
+ * sets the join time), then wires: speakers → uplink → Live; Live audio → downlink → voice;
+ * `interrupted` → downlink flush. Any fatal failure on either side ends the session with one
+ * sentence in the text channel; other guilds never notice.
+ */
+export class GuildSession extends EventEmitter<GuildSessionEvents> {
+  readonly guildId: string;
+  readonly textChannelId: string;
+  readonly timeline = new SpeakerTimeline();
+  readonly startedAt: number;
+  #voiceChannelId: string;
+  #state: GuildSessionState = { status: 'starting' };
+  readonly #options: GuildSessionOptions;
+  readonly #log: Logger;
+  #receiver: SpeakerReceiver | null = null;
+  #uplink: Uplink | null = null;
+  #downlink: Downlink | null = null;
+  #idleTimer: unknown = null;
+  #ending: Promise<void> | null = null;
+
+  constructor(options: GuildSessionOptions) {
+    super();
+    this.guildId = options.guildId;
+    this.textChannelId = options.textChannelId;
+    this.#voiceChannelId = options.voiceChannelId;
+    this.#options = options;
+    this.#log = options.log;
+    this.startedAt = options.clock.now();
+  }
+
+  get state(): GuildSessionState {
+    return this.#state;
+  }
+
+  get voiceChannelId(): string {
+    return this.#voiceChannelId;
+  }
+
+  get live(): LiveSession | null {
+    return this.#state.status === 'active' ? this.#state.live : null;
+  }
+
+  get uplink(): Uplink | null {
+    return this.#uplink;
+  }
+
+  get downlink(): Downlink | null {
+    return this.#downlink;
+  }
+
+  /** Joins voice and opens Live; rejects with a UserFacingError that says what went wrong. */
+  async start(): Promise<void> {
+    const o = this.#options;
+    const live = o.createLive();
+    const [voiceResult, liveResult] = await Promise.allSettled([
+      VoiceLink.join({ ...o.voice, guildId: o.guildId, channelId: this.#voiceChannelId, log: this.#log }),
+      live.connect(),
+    ]);
+    if (voiceResult.status === 'rejected' || liveResult.status === 'rejected') {
+      if (voiceResult.status === 'fulfilled') voiceResult.value.leave();
+      await live.close();
+      const failure =
+        voiceResult.status === 'rejected' ? voiceResult.reason : (liveResult as PromiseRejectedResult).reason;
+      const reason = { code: codeOf(failure), message: startFailureMessage(failure) };
+      this.#setState({ status: 'ended', reason });
+      throw new UserFacingError(reason.message, reason.code, { cause: failure });
+    }
+    this.#wire(voiceResult.value, live);
+  }
+
+  /** Ends the session: stops audio, closes Live, leaves voice, posts `message`. Idempotent. */
+  end(reason: SessionEnd, options: { notify?: boolean } = {}): Promise<void> {
+    this.#ending ??= this.#teardown(reason, options.notify ?? true);
+    return this.#ending;
+  }
+
+  /** A voice state changed in this guild: follow humans coming and going. */
+  onVoiceStateChanged(userId: string, oldChannelId: string | null, newChannelId: string | null): void {
+    if (this.#state.status !== 'active') return;
+    if (oldChannelId === this.#voiceChannelId && newChannelId !== this.#voiceChannelId) {
+      this.#receiver?.forget(userId);
+      this.#uplink?.removeSpeaker(userId);
+    }
+    this.#checkRoom();
+  }
+
+  /** Someone opted out mid-session: stop hearing them at once. */
+  stopListeningTo(userId: string): void {
+    this.#receiver?.forget(userId);
+    this.#uplink?.removeSpeaker(userId);
+  }
+
+  #wire(voice: VoiceLink, live: LiveSession): void {
+    const o = this.#options;
+    const downlink = new Downlink({ codec: o.codec, clock: o.clock, sink: voice, log: this.#log });
+    const uplink = new Uplink({
+      codec: o.codec,
+      clock: o.clock,
+      sink: live,
+      log: this.#log,
+      // Each 20 ms mix goes straight to Live, which packs chunks of the configured size.
+      chunkMs: FRAME_MS,
+      silenceTailMs: o.silenceTailMs,
+      onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
+    });
+    const receiver = new SpeakerReceiver(voice.receiver, {
+      log: this.#log,
+      shouldListen: (userId) => !o.roster.isBot(userId) && o.mayListenTo(userId),
+    });
+    receiver.on('packet', (userId, packet) => uplink.pushOpus(userId, packet));
+    receiver.on('badPacket', () => {
+      uplink.stats.badPackets += 1;
+    });
+    live.on('audio', (event) => downlink.pushAudio(event.samples));
+    live.on('interrupted', () => downlink.interrupt());
+    live.on('turnComplete', () => downlink.endOfTurn());
+    live.on('fatal', (error) => void this.end({ code: error.code, message: error.message }));
+    voice.on('ended', (reason) => void this.end({ code: reason.code, message: reason.message }));
+    voice.on('moved', (channelId) => {
+      this.#log.info({ channelId }, 'moved to another voice channel');
+      this.#voiceChannelId = channelId;
+      this.#checkRoom();
+    });
+    this.#receiver = receiver;
+    this.#uplink = uplink;
+    this.#downlink = downlink;
+    this.#setState({ status: 'active', voice, live, since: o.clock.now() });
+    receiver.start();
+    for (const observer of o.observers ?? []) observer.attach?.(this);
+    this.#checkRoom();
+  }
+
+  /** Starts the idle-leave countdown when no human is left, cancels it when one comes back. */
+  #checkRoom(): void {
+    const o = this.#options;
+    const humans = o.roster.humansIn(this.#voiceChannelId);
+    if (humans.length > 0) {
+      if (this.#idleTimer !== null) o.clock.clearTimeout(this.#idleTimer);
+      this.#idleTimer = null;
+      return;
+    }
+    if (this.#idleTimer !== null) return;
+    this.#idleTimer = o.clock.setTimeout(() => {
+      this.#idleTimer = null;
+      void this.end({ code: 'SESSION_IDLE', message: 'Everyone left the voice channel, so I left too.' });
+    }, o.idleLeaveMs);
+  }
+
+  async #teardown(reason: SessionEnd, notify: boolean): Promise<void> {
+    const o = this.#options;
+    if (this.#idleTimer !== null) o.clock.clearTimeout(this.#idleTimer);
+    this.#idleTimer = null;
+    const state = this.#state;
+    this.#receiver?.close();
+    this.#uplink?.close();
+    this.#downlink?.close();
+    if (state.status === 'active') {
+      state.voice.leave();
+      await state.live.close().catch((error: unknown) => this.#log.warn({ err: error }, 'live close failed'));
+    }
+    this.#setState({ status: 'ended', reason });
+    for (const observer of o.observers ?? []) observer.ended?.(this, reason);
+    if (notify) {
+      await o.notices.post(reason.message).catch((error: unknown) => {
+        this.#log.warn({ err: error }, 'could not post the session-end notice');
+      });
+    }
+    this.emit('ended', reason);
+  }
+
+  #setState(next: GuildSessionState): void {
+    const old = this.#state;
+    if (old.status === 'ended') return;
+    this.#state = next;
+    this.emit('stateChange', old, next);
+  }
+}
+
+function codeOf(error: unknown): string {
+  return error instanceof BotError ? error.code : 'SESSION_START_FAILED';
+}
+
+/** One sentence for the person who typed /join. BotErrors from live/ and voice/ already are one. */
+function startFailureMessage(error: unknown): string {
+  if (error instanceof BotError) return error.message;
+  return 'I could not start the voice session. Please try again in a moment.';
+}

@@ -1,0 +1,104 @@
+// Builds and starts a GuildSession from a /join: settings, resume handle, Live, voice, observers.
+import type { GoogleGenAI } from '@google/genai';
+import type { Guild } from 'discord.js';
+import type { Clock } from '../clock.ts';
+import type { OpusCodec } from '../codec/opus-codec.ts';
+import type { Config } from '../config.ts';
+import { textChannelSink, voiceRosterOf } from '../discord/guild-adapters.ts';
+import { LiveSession } from '../live/session.ts';
+import type { ToolPort } from '../live/tool-port.ts';
+import { guildLogger, type Logger } from '../log.ts';
+import type { Store } from '../store/index.ts';
+import { GuildSession, type SessionObserver } from './guild-session.ts';
+import { liveSettingsFor } from './live-settings.ts';
+import type { SessionRegistry } from './session-registry.ts';
+
+export interface SessionLauncherDeps {
+  config: Config;
+  log: Logger;
+  clock: Clock;
+  codec: OpusCodec;
+  ai: GoogleGenAI;
+  tools: ToolPort & { abortAll(reason: string, guildId?: string): void };
+  store: Store;
+  sessions: SessionRegistry;
+  /** Transcripts, metrics, …: told about every session. */
+  observers?: readonly SessionObserver[];
+}
+
+export interface LaunchRequest {
+  guild: Guild;
+  voiceChannelId: string;
+  /** Where /join was used: notices go here, and transcripts unless the guild chose a channel. */
+  textChannelId: string;
+  /** Start a new conversation instead of resuming the guild's last one. */
+  fresh: boolean;
+}
+
+export class SessionLauncher {
+  readonly #deps: SessionLauncherDeps;
+
+  constructor(deps: SessionLauncherDeps) {
+    this.#deps = deps;
+  }
+
+  launch(request: LaunchRequest): Promise<GuildSession> {
+    const { config, store, clock, codec, tools, ai, sessions } = this.#deps;
+    const { guild, voiceChannelId } = request;
+    const guildId = guild.id;
+    const log = guildLogger(this.#deps.log, guildId);
+    const settings = store.settings.get(guildId);
+    const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
+    if (request.fresh) store.handles.clear(guildId);
+    const resumeHandle = request.fresh ? undefined : store.handles.latest(guildId)?.handle;
+
+    const createLive = () => {
+      const live = new LiveSession({
+        ai,
+        settings: liveSettingsFor(config, settings),
+        tools,
+        origin: { guildId, channelId: textChannelId, userId: null, via: 'live' },
+        logger: log.child({ part: 'live' }),
+        ...(resumeHandle === undefined ? {} : { resumeHandle }),
+      });
+      // Persisted so a /join after a restart continues the same conversation (~2 h).
+      live.on('handle', (handle) => store.handles.save(guildId, handle));
+      live.on('usage', (usage) =>
+        store.usage.add(guildId, {
+          promptTokens: usage.promptTokens,
+          responseTokens: usage.responseTokens,
+          totalTokens: usage.totalTokens,
+        }),
+      );
+      return live;
+    };
+
+    const lifecycle: SessionObserver = {
+      ended: (session, reason) => {
+        tools.abortAll(reason.message, guildId);
+        store.usage.add(guildId, { voiceSeconds: (clock.now() - session.startedAt) / 1000 });
+      },
+    };
+
+    return sessions.start(
+      guildId,
+      () =>
+        new GuildSession({
+          guildId,
+          voiceChannelId,
+          textChannelId,
+          voice: { adapterCreator: guild.voiceAdapterCreator, group: guild.client.user.id },
+          createLive,
+          codec,
+          clock,
+          log,
+          roster: voiceRosterOf(guild),
+          notices: textChannelSink(guild.client, textChannelId),
+          mayListenTo: (userId) => !store.optOuts.has(userId),
+          silenceTailMs: config.SILENCE_TAIL_MS,
+          idleLeaveMs: settings.idleLeaveSeconds * 1000,
+          observers: [lifecycle, ...(this.#deps.observers ?? [])],
+        }),
+    );
+  }
+}
