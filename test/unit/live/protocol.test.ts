@@ -1,0 +1,124 @@
+import type { LiveServerMessage } from '@google/genai';
+import { describe, expect, it } from 'vitest';
+import { capabilitiesFor } from '../../../src/live/capabilities.ts';
+import { pcm16ToBase64 } from '../../../src/live/pcm-base64.ts';
+import { buildSetup, parseDurationMs, parseServerMessage } from '../../../src/live/protocol.ts';
+import { DEFAULT_LIVE_SETTINGS } from '../../../src/live/settings.ts';
+
+const TOOL = { name: 'roll', description: 'Roll dice', behavior: 'NON_BLOCKING' as const };
+
+describe('buildSetup', () => {
+  it('GIVEN a model with async tools and affective dialog THEN NON_BLOCKING and the options are sent', () => {
+    const settings = {
+      ...DEFAULT_LIVE_SETTINGS,
+      affectiveDialog: true,
+      proactiveAudio: true,
+      thinkingBudget: 0,
+    };
+    const { config } = buildSetup(settings, capabilitiesFor(settings.model), { tools: [TOOL] });
+    expect(config.tools?.[0]?.functionDeclarations?.[0]?.behavior).toBe('NON_BLOCKING');
+    expect(config.enableAffectiveDialog).toBe(true);
+    expect(config.proactivity).toEqual({ proactiveAudio: true });
+    expect(config.thinkingConfig).toEqual({ thinkingBudget: 0 });
+  });
+
+  it('GIVEN an unknown model THEN only what every model accepts is sent', () => {
+    const settings = {
+      ...DEFAULT_LIVE_SETTINGS,
+      model: 'gemini-9-live',
+      affectiveDialog: true,
+      proactiveAudio: true,
+    };
+    const { config } = buildSetup(settings, capabilitiesFor(settings.model), { tools: [TOOL] });
+    expect(config.tools?.[0]?.functionDeclarations?.[0]).toEqual({ name: 'roll', description: 'Roll dice' });
+    expect(config.enableAffectiveDialog).toBeUndefined();
+    expect(config.proactivity).toBeUndefined();
+    expect(config.thinkingConfig).toBeUndefined();
+  });
+
+  it('GIVEN a model with proactive audio always on THEN proactivity is never sent', () => {
+    const settings = { ...DEFAULT_LIVE_SETTINGS, model: 'gemini-3.8-live', proactiveAudio: false };
+    expect(
+      buildSetup(settings, capabilitiesFor(settings.model), { tools: [] }).config.proactivity,
+    ).toBeUndefined();
+  });
+
+  it('GIVEN a resume handle THEN sessionResumption carries it; without one it is an empty object', () => {
+    const caps = capabilitiesFor(DEFAULT_LIVE_SETTINGS.model);
+    expect(
+      buildSetup(DEFAULT_LIVE_SETTINGS, caps, { tools: [], resumeHandle: 'h1' }).config.sessionResumption,
+    ).toEqual({
+      handle: 'h1',
+    });
+    expect(buildSetup(DEFAULT_LIVE_SETTINGS, caps, { tools: [] }).config.sessionResumption).toEqual({});
+  });
+
+  it('GIVEN compression off THEN no contextWindowCompression is sent', () => {
+    const settings = { ...DEFAULT_LIVE_SETTINGS, compression: false as const };
+    const { config } = buildSetup(settings, capabilitiesFor(settings.model), { tools: [] });
+    expect(config.contextWindowCompression).toBeUndefined();
+  });
+});
+
+describe('parseServerMessage', () => {
+  it('GIVEN a message with audio, transcripts, usage and turnComplete THEN content comes before the turn ends', () => {
+    const samples = Int16Array.from([1, -2, 300, -32768, 32767]);
+    const message = {
+      serverContent: {
+        turnComplete: true,
+        turnCompleteReason: 'NEED_MORE_INPUT',
+        outputTranscription: { text: 'ok' },
+        inputTranscription: { text: 'hi', finished: true },
+        modelTurn: {
+          parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data: pcm16ToBase64(samples) } }],
+        },
+      },
+      usageMetadata: { promptTokenCount: 5, responseTokenCount: 7, totalTokenCount: 12 },
+    } as LiveServerMessage;
+    const events = parseServerMessage(message);
+    expect(events.map((event) => event.type)).toEqual([
+      'inputTranscript',
+      'audio',
+      'outputTranscript',
+      'usage',
+      'turnComplete',
+    ]);
+    expect(events[0]).toEqual({ type: 'inputTranscript', text: 'hi', finished: true });
+    expect(events[1]).toEqual({ type: 'audio', samples });
+    expect(events[3]).toEqual({ type: 'usage', promptTokens: 5, responseTokens: 7, totalTokens: 12 });
+    expect(events[4]).toEqual({ type: 'turnComplete', reason: 'NEED_MORE_INPUT' });
+  });
+
+  it('GIVEN tool calls, cancellation, handles and go-away THEN each becomes its event', () => {
+    const events = parseServerMessage({
+      toolCall: { functionCalls: [{ id: 'a', name: 'roll', args: { sides: 6 } }] },
+    } as LiveServerMessage);
+    expect(events).toEqual([{ type: 'toolCall', calls: [{ id: 'a', name: 'roll', args: { sides: 6 } }] }]);
+    expect(parseServerMessage({ toolCallCancellation: { ids: ['a'] } } as LiveServerMessage)).toEqual([
+      { type: 'toolCallCancellation', ids: ['a'] },
+    ]);
+    expect(parseServerMessage({ goAway: { timeLeft: '50s' } } as LiveServerMessage)).toEqual([
+      { type: 'goAway', timeLeftMs: 50_000 },
+    ]);
+  });
+
+  it('GIVEN a non-resumable handle update THEN it is ignored', () => {
+    const update = (resumable: boolean) =>
+      parseServerMessage({ sessionResumptionUpdate: { newHandle: 'h', resumable } } as LiveServerMessage);
+    expect(update(false)).toEqual([]);
+    expect(update(true)).toEqual([{ type: 'resumptionHandle', handle: 'h' }]);
+  });
+
+  it('GIVEN an interrupted turn THEN interrupted comes before turnComplete', () => {
+    const events = parseServerMessage({
+      serverContent: { interrupted: true, turnComplete: true },
+    } as LiveServerMessage);
+    expect(events.map((event) => event.type)).toEqual(['interrupted', 'turnComplete']);
+  });
+
+  it('GIVEN durations THEN they convert to ms', () => {
+    expect(parseDurationMs('1.5s')).toBe(1_500);
+    expect(parseDurationMs('0s')).toBe(0);
+    expect(parseDurationMs('soon')).toBe(0);
+  });
+});
