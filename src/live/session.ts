@@ -1,111 +1,38 @@
 // Live session for one guild: a state machine over @google/genai with resumption, handover, reconnects.
 import { EventEmitter } from 'node:events';
-import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import type { LiveServerMessage, Session } from '@google/genai';
 import { BotError, UserFacingError } from '../errors.ts';
-import type { Logger } from '../log.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
 import { type CloseInfo, openSocket, REAL_TIMERS, type Timers } from './open-socket.ts';
-import { pcm16ToBase64 } from './pcm-base64.ts';
-import {
-  buildSetup,
-  INPUT_MIME_TYPE,
-  INPUT_SAMPLE_RATE_HZ,
-  type LiveEvent,
-  parseServerMessage,
-} from './protocol.ts';
-import { DEFAULT_RETRY_POLICY, RetryBudget, type RetryPolicy } from './retry-budget.ts';
-import type { LiveSettings } from './settings.ts';
-import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
-import { type ToolCallFinished, type ToolCallStarted, ToolRunner } from './tool-runner.ts';
-import { Chunker, Outbox, type OutboxItem } from './uplink-outbox.ts';
+import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
+import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
+import type {
+  CloseReason,
+  LiveCounters,
+  LiveSessionEvents,
+  LiveSessionOptions,
+  LiveState,
+} from './session-types.ts';
+import { ToolRunner } from './tool-runner.ts';
+import { LiveUplink } from './uplink.ts';
 
-export type CloseReason =
-  | { kind: 'user' }
-  | { kind: 'goAway' }
-  | { kind: 'socket'; code: number; reason: string }
-  | { kind: 'fatal'; error: BotError };
-
-export type LiveState =
-  | { status: 'idle' }
-  | { status: 'connecting'; attempt: number }
-  | { status: 'ready'; session: Session; since: number; resumed: boolean }
-  | { status: 'reconnecting'; reason: CloseReason; attempt: number }
-  | { status: 'closed'; reason: CloseReason };
-
-export type LiveStatus = LiveState['status'];
-
-export interface Reconnected {
-  reason: CloseReason;
-  /** True when the server accepted our handle (the conversation continues). */
-  resumed: boolean;
-  /** From losing the old socket to the new one being ready (ms). */
-  durationMs: number;
-}
-
-export type LiveSessionEvents = { [K in LiveEvent['type']]: [event: Extract<LiveEvent, { type: K }>] } & {
-  stateChange: [oldState: LiveState, newState: LiveState];
-  toolCallStarted: [call: ToolCallStarted];
-  toolCallFinished: [call: ToolCallFinished];
-  handle: [handle: string];
-  fatal: [error: BotError];
-  reconnected: [info: Reconnected];
-};
-
-export interface LiveCounters {
-  reconnects: number;
-  /** Sessions restarted without a handle (context exhausted or handle refused). */
-  freshSessions: number;
-  droppedUplinkMs: number;
-  largestHandoverBufferMs: number;
-  lastReconnectMs: number | null;
-  maxReconnectMs: number;
-  uplinkChunks: number;
-  droppedImages: number;
-}
-
-export interface LiveSessionOptions {
-  /** Built by the caller with `apiVersion: 'v1beta'` and `httpOptions.baseUrl`. */
-  ai: GoogleGenAI;
-  settings: LiveSettings;
-  tools: ToolPort;
-  origin: ToolCallOrigin;
-  logger: Logger;
-  capabilities?: ModelCapabilities;
-  resumeHandle?: string;
-  retry?: Partial<RetryPolicy>;
-  /** The SDK has no connect timeout; this bounds open + setup (ms). */
-  connectTimeoutMs?: number;
-  /** Uplink audio kept while the socket is replaced (ms of 16 kHz audio); the oldest is dropped past it. */
-  handoverBufferMs?: number;
-  minImageIntervalMs?: number;
-  /** A 1007 after this long (ms) of healthy session means "context exhausted": restart fresh once. */
-  freshSessionAfterMs?: number;
-  /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
-  goAwayMarginMs?: number;
-  timers?: Timers;
-  random?: () => number;
-}
+export type * from './session-types.ts';
 
 /** How long (ms) a handover waits for the old socket's close handshake before resuming anyway. */
 const OLD_SOCKET_CLOSE_WAIT_MS = 1_000;
 
 export class LiveSession extends EventEmitter<LiveSessionEvents> {
-  readonly counters: LiveCounters = {
+  readonly #reconnects = {
     reconnects: 0,
     freshSessions: 0,
-    droppedUplinkMs: 0,
-    largestHandoverBufferMs: 0,
-    lastReconnectMs: null,
+    lastReconnectMs: null as number | null,
     maxReconnectMs: 0,
-    uplinkChunks: 0,
-    droppedImages: 0,
   };
   readonly #options: LiveSessionOptions;
   readonly #capabilities: ModelCapabilities;
   readonly #timers: Timers;
   readonly #budget: RetryBudget;
-  readonly #chunker: Chunker;
-  readonly #outbox: Outbox;
+  readonly #uplink: LiveUplink;
   readonly #tools: ToolRunner;
   readonly #stop = new AbortController();
   #state: LiveState = { status: 'idle' };
@@ -115,7 +42,6 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #lostAt = 0;
   #modelTurnActive = false;
   #handoverTimer: unknown;
-  #lastImageAt = Number.NEGATIVE_INFINITY;
   #loop: Promise<void> = Promise.resolve();
   #firstReady: { resolve(): void; reject(error: BotError): void } | undefined;
 
@@ -125,8 +51,12 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#capabilities = options.capabilities ?? capabilitiesFor(options.settings.model);
     this.#timers = options.timers ?? REAL_TIMERS;
     this.#budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, ...options.retry }, options.random);
-    this.#chunker = new Chunker(options.settings.inputChunkMs);
-    this.#outbox = new Outbox(options.handoverBufferMs ?? 5_000);
+    this.#uplink = new LiveUplink({
+      inputChunkMs: options.settings.inputChunkMs,
+      handoverBufferMs: options.handoverBufferMs ?? 5_000,
+      minImageIntervalMs: options.minImageIntervalMs ?? 1_000,
+      now: () => this.#timers.now(),
+    });
     this.#handle = options.resumeHandle;
     this.#tools = new ToolRunner({
       tools: options.tools,
@@ -134,7 +64,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       now: () => this.#timers.now(),
       onStarted: (call) => this.emit('toolCallStarted', call),
       onFinished: (call) => this.emit('toolCallFinished', call),
-      respond: (id, name, response) => this.#send({ kind: 'toolResponse', id, name, response }),
+      respond: (id, name, response) => this.#uplink.toolResponse(id, name, response),
     });
   }
 
@@ -166,36 +96,27 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
 
   /** 16 kHz mono PCM16, any length: re-chunked to the configured size, buffered while reconnecting. */
   sendAudio(pcm16k: Int16Array): void {
-    if (this.#state.status === 'closed') return;
-    for (const chunk of this.#chunker.push(pcm16k)) this.#send({ kind: 'audio', samples: chunk });
+    this.#uplink.audio(pcm16k);
   }
 
   /** Tells the server's activity detection that the mic went quiet (flushes the partial chunk first). */
   sendAudioStreamEnd(): void {
-    if (this.#state.status === 'closed') return;
-    const rest = this.#chunker.flush();
-    if (rest) this.#send({ kind: 'audio', samples: rest });
-    this.#send({ kind: 'audioStreamEnd' });
+    this.#uplink.audioStreamEnd();
   }
 
   /** A typed user turn (e.g. an @mention answered through the voice session). */
   sendText(text: string): void {
-    if (this.#state.status === 'closed') return;
-    this.#send({ kind: 'text', text });
+    this.#uplink.text(text);
   }
 
   /** One video frame; returns false (and counts it) when not ready or within ~1 s of the last one. */
   sendImage(jpeg: Uint8Array, mimeType = 'image/jpeg'): boolean {
-    const now = this.#timers.now();
-    const state = this.#state;
-    if (state.status !== 'ready' || now - this.#lastImageAt < (this.#options.minImageIntervalMs ?? 1_000)) {
-      this.counters.droppedImages++;
-      return false;
-    }
-    this.#lastImageAt = now;
-    const data = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64');
-    state.session.sendRealtimeInput({ video: { data, mimeType } });
-    return true;
+    return this.#uplink.image(jpeg, mimeType);
+  }
+
+  /** A snapshot for /status. */
+  get counters(): LiveCounters {
+    return { ...this.#reconnects, ...this.#uplink.stats };
   }
 
   /** Idempotent; aborts running tools and leaves no socket or timer behind. */
@@ -252,7 +173,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           // An expired or unknown handle is refused like a bad config: try once without it.
           freshTried = true;
           this.#handle = undefined;
-          this.counters.freshSessions++;
+          this.#reconnects.freshSessions++;
           attempt = 0;
           immediate = true;
           continue;
@@ -273,7 +194,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
     this.#modelTurnActive = false;
     this.state = { status: 'ready', session, since: this.#timers.now(), resumed };
-    this.#flushOutbox(session);
+    this.#uplink.attach(session);
     if (!reason) {
       this.#options.logger.info({ resumed }, 'live session ready');
       this.#firstReady?.resolve();
@@ -281,9 +202,9 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       return;
     }
     const durationMs = Math.round(this.#timers.now() - this.#lostAt);
-    this.counters.reconnects++;
-    this.counters.lastReconnectMs = durationMs;
-    this.counters.maxReconnectMs = Math.max(this.counters.maxReconnectMs, durationMs);
+    this.#reconnects.reconnects++;
+    this.#reconnects.lastReconnectMs = durationMs;
+    this.#reconnects.maxReconnectMs = Math.max(this.#reconnects.maxReconnectMs, durationMs);
     this.#options.logger.info({ resumed, durationMs, reason: reason.kind }, 'live session reconnected');
     this.emit('reconnected', { reason, resumed, durationMs });
   }
@@ -336,6 +257,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     if (state.status !== 'ready') return;
     // The server may refuse a resume while the old socket of the same session is open: close it first.
     this.#generation++;
+    this.#uplink.detach();
     this.#lostAt = this.#timers.now();
     state.session.close();
     this.#startLoop({ kind: 'goAway' }, true, this.#socketClosed);
@@ -346,6 +268,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     if (state.status !== 'ready') return;
     this.#clearHandoverTimer();
     this.#generation++;
+    this.#uplink.detach();
     this.#lostAt = this.#timers.now();
     const upForMs = this.#lostAt - state.since;
     this.#budget.connectionEnded(upForMs);
@@ -360,53 +283,11 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       }
       // Late 1007 in a long session: the context is exhausted; its handle would carry that over.
       this.#handle = undefined;
-      this.counters.freshSessions++;
+      this.#reconnects.freshSessions++;
       this.#startLoop(reason, true);
       return;
     }
     this.#startLoop(reason, false);
-  }
-
-  #send(item: OutboxItem): void {
-    const state = this.#state;
-    if (state.status === 'ready' && this.#outbox.size === 0) {
-      this.#deliver(state.session, item);
-      return;
-    }
-    this.#outbox.push(item);
-    this.#updateBufferCounters();
-  }
-
-  #flushOutbox(session: Session): void {
-    for (const item of this.#outbox.drain()) this.#deliver(session, item);
-  }
-
-  #deliver(session: Session, item: OutboxItem): void {
-    switch (item.kind) {
-      case 'audio':
-        this.counters.uplinkChunks++;
-        session.sendRealtimeInput({
-          audio: { data: pcm16ToBase64(item.samples), mimeType: INPUT_MIME_TYPE },
-        });
-        return;
-      case 'audioStreamEnd':
-        session.sendRealtimeInput({ audioStreamEnd: true });
-        return;
-      case 'text':
-        session.sendRealtimeInput({ text: item.text });
-        return;
-      case 'toolResponse':
-        session.sendToolResponse({
-          functionResponses: [{ id: item.id, name: item.name, response: item.response }],
-        });
-        return;
-    }
-  }
-
-  #updateBufferCounters(): void {
-    const toMs = (samples: number) => Math.round((samples * 1000) / INPUT_SAMPLE_RATE_HZ);
-    this.counters.droppedUplinkMs = toMs(this.#outbox.droppedSamples);
-    this.counters.largestHandoverBufferMs = toMs(this.#outbox.largestSamples);
   }
 
   #fail(error: BotError): void {
@@ -423,7 +304,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#stop.abort();
     this.#clearHandoverTimer();
     this.#tools.abortAll();
-    this.#outbox.drain();
+    this.#uplink.close();
     if (state.status === 'ready') state.session.close();
     this.state = { status: 'closed', reason };
     this.#firstReady?.reject(new BotError('LIVE_CLOSED', 'Live session closed before it was ready'));

@@ -1,4 +1,4 @@
-import type { LiveServerMessage } from '@google/genai';
+import type { LiveServerMessage, Tool } from '@google/genai';
 import { describe, expect, it } from 'vitest';
 import { capabilitiesFor } from '../../../src/live/capabilities.ts';
 import { pcm16ToBase64 } from '../../../src/live/pcm-base64.ts';
@@ -16,7 +16,9 @@ describe('buildSetup', () => {
       thinkingBudget: 0,
     };
     const { config } = buildSetup(settings, capabilitiesFor(settings.model), { tools: [TOOL] });
-    expect(config.tools?.[0]?.functionDeclarations?.[0]?.behavior).toBe('NON_BLOCKING');
+    expect((config.tools as Tool[] | undefined)?.[0]?.functionDeclarations?.[0]?.behavior).toBe(
+      'NON_BLOCKING',
+    );
     expect(config.enableAffectiveDialog).toBe(true);
     expect(config.proactivity).toEqual({ proactiveAudio: true });
     expect(config.thinkingConfig).toEqual({ thinkingBudget: 0 });
@@ -30,7 +32,10 @@ describe('buildSetup', () => {
       proactiveAudio: true,
     };
     const { config } = buildSetup(settings, capabilitiesFor(settings.model), { tools: [TOOL] });
-    expect(config.tools?.[0]?.functionDeclarations?.[0]).toEqual({ name: 'roll', description: 'Roll dice' });
+    expect((config.tools as Tool[] | undefined)?.[0]?.functionDeclarations?.[0]).toEqual({
+      name: 'roll',
+      description: 'Roll dice',
+    });
     expect(config.enableAffectiveDialog).toBeUndefined();
     expect(config.proactivity).toBeUndefined();
     expect(config.thinkingConfig).toBeUndefined();
@@ -74,7 +79,7 @@ describe('parseServerMessage', () => {
         },
       },
       usageMetadata: { promptTokenCount: 5, responseTokenCount: 7, totalTokenCount: 12 },
-    } as LiveServerMessage;
+    } as unknown as LiveServerMessage;
     const events = parseServerMessage(message);
     expect(events.map((event) => event.type)).toEqual([
       'inputTranscript',
@@ -92,19 +97,21 @@ describe('parseServerMessage', () => {
   it('GIVEN tool calls, cancellation, handles and go-away THEN each becomes its event', () => {
     const events = parseServerMessage({
       toolCall: { functionCalls: [{ id: 'a', name: 'roll', args: { sides: 6 } }] },
-    } as LiveServerMessage);
+    } as unknown as LiveServerMessage);
     expect(events).toEqual([{ type: 'toolCall', calls: [{ id: 'a', name: 'roll', args: { sides: 6 } }] }]);
-    expect(parseServerMessage({ toolCallCancellation: { ids: ['a'] } } as LiveServerMessage)).toEqual([
-      { type: 'toolCallCancellation', ids: ['a'] },
-    ]);
-    expect(parseServerMessage({ goAway: { timeLeft: '50s' } } as LiveServerMessage)).toEqual([
+    expect(
+      parseServerMessage({ toolCallCancellation: { ids: ['a'] } } as unknown as LiveServerMessage),
+    ).toEqual([{ type: 'toolCallCancellation', ids: ['a'] }]);
+    expect(parseServerMessage({ goAway: { timeLeft: '50s' } } as unknown as LiveServerMessage)).toEqual([
       { type: 'goAway', timeLeftMs: 50_000 },
     ]);
   });
 
   it('GIVEN a non-resumable handle update THEN it is ignored', () => {
     const update = (resumable: boolean) =>
-      parseServerMessage({ sessionResumptionUpdate: { newHandle: 'h', resumable } } as LiveServerMessage);
+      parseServerMessage({
+        sessionResumptionUpdate: { newHandle: 'h', resumable },
+      } as unknown as LiveServerMessage);
     expect(update(false)).toEqual([]);
     expect(update(true)).toEqual([{ type: 'resumptionHandle', handle: 'h' }]);
   });
@@ -112,7 +119,7 @@ describe('parseServerMessage', () => {
   it('GIVEN an interrupted turn THEN interrupted comes before turnComplete', () => {
     const events = parseServerMessage({
       serverContent: { interrupted: true, turnComplete: true },
-    } as LiveServerMessage);
+    } as unknown as LiveServerMessage);
     expect(events.map((event) => event.type)).toEqual(['interrupted', 'turnComplete']);
   });
 

@@ -1,0 +1,75 @@
+// The LiveSession's public shapes: states, events, counters and constructor options.
+import type { GoogleGenAI, Session } from '@google/genai';
+import type { BotError } from '../errors.ts';
+import type { Logger } from '../log.ts';
+import type { ModelCapabilities } from './capabilities.ts';
+import type { Timers } from './open-socket.ts';
+import type { LiveEvent } from './protocol.ts';
+import type { RetryPolicy } from './retry-budget.ts';
+import type { LiveSettings } from './settings.ts';
+import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
+import type { ToolCallFinished, ToolCallStarted } from './tool-runner.ts';
+import type { UplinkStats } from './uplink.ts';
+
+export type CloseReason =
+  | { kind: 'user' }
+  | { kind: 'goAway' }
+  | { kind: 'socket'; code: number; reason: string }
+  | { kind: 'fatal'; error: BotError };
+
+export type LiveState =
+  | { status: 'idle' }
+  | { status: 'connecting'; attempt: number }
+  | { status: 'ready'; session: Session; since: number; resumed: boolean }
+  | { status: 'reconnecting'; reason: CloseReason; attempt: number }
+  | { status: 'closed'; reason: CloseReason };
+
+export type LiveStatus = LiveState['status'];
+
+export interface Reconnected {
+  reason: CloseReason;
+  /** True when the server accepted our handle (the conversation continues). */
+  resumed: boolean;
+  /** From losing the old socket to the new one being ready (ms). */
+  durationMs: number;
+}
+
+export type LiveSessionEvents = { [K in LiveEvent['type']]: [event: Extract<LiveEvent, { type: K }>] } & {
+  stateChange: [oldState: LiveState, newState: LiveState];
+  toolCallStarted: [call: ToolCallStarted];
+  toolCallFinished: [call: ToolCallFinished];
+  handle: [handle: string];
+  fatal: [error: BotError];
+  reconnected: [info: Reconnected];
+};
+
+export interface LiveCounters extends UplinkStats {
+  reconnects: number;
+  /** Sessions restarted without a handle (context exhausted or handle refused). */
+  freshSessions: number;
+  lastReconnectMs: number | null;
+  maxReconnectMs: number;
+}
+
+export interface LiveSessionOptions {
+  /** Built by the caller with `apiVersion: 'v1beta'` and `httpOptions.baseUrl`. */
+  ai: GoogleGenAI;
+  settings: LiveSettings;
+  tools: ToolPort;
+  origin: ToolCallOrigin;
+  logger: Logger;
+  capabilities?: ModelCapabilities;
+  resumeHandle?: string;
+  retry?: Partial<RetryPolicy>;
+  /** The SDK has no connect timeout; this bounds open + setup (ms). */
+  connectTimeoutMs?: number;
+  /** Uplink audio kept while the socket is replaced (ms of 16 kHz audio); the oldest is dropped past it. */
+  handoverBufferMs?: number;
+  minImageIntervalMs?: number;
+  /** A 1007 after this long (ms) of healthy session means "context exhausted": restart fresh once. */
+  freshSessionAfterMs?: number;
+  /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
+  goAwayMarginMs?: number;
+  timers?: Timers;
+  random?: () => number;
+}

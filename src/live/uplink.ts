@@ -1,0 +1,126 @@
+// Everything the session sends: straight to the ready socket, or queued in order while there is none.
+import type { Session } from '@google/genai';
+import { pcm16ToBase64 } from './pcm-base64.ts';
+import { INPUT_MIME_TYPE, INPUT_SAMPLE_RATE_HZ } from './protocol.ts';
+import { Chunker, Outbox, type OutboxItem } from './uplink-outbox.ts';
+
+export interface UplinkOptions {
+  inputChunkMs: number;
+  /** Audio kept while detached (ms); the oldest is dropped past it. */
+  handoverBufferMs: number;
+  /** Video frames closer together than this (ms) are dropped. */
+  minImageIntervalMs: number;
+  now(): number;
+}
+
+export interface UplinkStats {
+  uplinkChunks: number;
+  droppedUplinkMs: number;
+  largestHandoverBufferMs: number;
+  droppedImages: number;
+}
+
+export class LiveUplink {
+  readonly #options: UplinkOptions;
+  readonly #chunker: Chunker;
+  readonly #outbox: Outbox;
+  #session: Session | undefined;
+  #closed = false;
+  #lastImageAt = Number.NEGATIVE_INFINITY;
+  #chunks = 0;
+  #droppedImages = 0;
+
+  constructor(options: UplinkOptions) {
+    this.#options = options;
+    this.#chunker = new Chunker(options.inputChunkMs);
+    this.#outbox = new Outbox(options.handoverBufferMs);
+  }
+
+  /** A socket is ready: send what was queued, in order, then send directly. */
+  attach(session: Session): void {
+    for (const item of this.#outbox.drain()) this.#deliver(session, item);
+    this.#session = session;
+  }
+
+  /** The socket is going away: queue from now on. */
+  detach(): void {
+    this.#session = undefined;
+  }
+
+  /** The session is over: drop the queue and ignore further writes. */
+  close(): void {
+    this.#closed = true;
+    this.#session = undefined;
+    this.#outbox.drain();
+  }
+
+  audio(pcm16k: Int16Array): void {
+    for (const chunk of this.#chunker.push(pcm16k)) this.#send({ kind: 'audio', samples: chunk });
+  }
+
+  audioStreamEnd(): void {
+    const rest = this.#chunker.flush();
+    if (rest) this.#send({ kind: 'audio', samples: rest });
+    this.#send({ kind: 'audioStreamEnd' });
+  }
+
+  text(text: string): void {
+    this.#send({ kind: 'text', text });
+  }
+
+  toolResponse(id: string, name: string, response: Record<string, unknown>): void {
+    this.#send({ kind: 'toolResponse', id, name, response });
+  }
+
+  /** Frames are only worth sending live: none are queued, and at most one per interval. */
+  image(jpeg: Uint8Array, mimeType: string): boolean {
+    const now = this.#options.now();
+    if (!this.#session || now - this.#lastImageAt < this.#options.minImageIntervalMs) {
+      this.#droppedImages++;
+      return false;
+    }
+    this.#lastImageAt = now;
+    const data = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64');
+    this.#session.sendRealtimeInput({ video: { data, mimeType } });
+    return true;
+  }
+
+  get stats(): UplinkStats {
+    const toMs = (samples: number) => Math.round((samples * 1000) / INPUT_SAMPLE_RATE_HZ);
+    return {
+      uplinkChunks: this.#chunks,
+      droppedUplinkMs: toMs(this.#outbox.droppedSamples),
+      largestHandoverBufferMs: toMs(this.#outbox.largestSamples),
+      droppedImages: this.#droppedImages,
+    };
+  }
+
+  #send(item: OutboxItem): void {
+    if (this.#closed) return;
+    if (this.#session) this.#deliver(this.#session, item);
+    else this.#outbox.push(item);
+  }
+
+  /** One field per sendRealtimeInput call, as the API expects. */
+  #deliver(session: Session, item: OutboxItem): void {
+    switch (item.kind) {
+      case 'audio':
+        this.#chunks++;
+        session.sendRealtimeInput({
+          audio: { data: pcm16ToBase64(item.samples), mimeType: INPUT_MIME_TYPE },
+        });
+        return;
+      case 'audioStreamEnd':
+        session.sendRealtimeInput({ audioStreamEnd: true });
+        return;
+      case 'text':
+        session.sendRealtimeInput({ text: item.text });
+        return;
+      case 'toolResponse':
+        session.sendToolResponse({
+          functionResponses: [{ id: item.id, name: item.name, response: item.response }],
+        });
+        return;
+    }
+  }
+}
