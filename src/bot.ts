@@ -1,27 +1,92 @@
 // Composition of one bot process: builds every instance, wires events, starts and stops them.
-import { Events } from 'discord.js';
+import { GoogleGenAI } from '@google/genai';
+import { type Client, Events } from 'discord.js';
+import { joinCommand } from '../commands/join.ts';
+import { leaveCommand } from '../commands/leave.ts';
+import { toolsCommand } from '../commands/tools.ts';
+import { type Clock, systemClock } from './clock.ts';
+import { createOpusCodec } from './codec/create-opus-codec.ts';
+import type { OpusCodec } from './codec/opus-codec.ts';
 import type { Config } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
+import type { Command } from './discord/command.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { registerCommands } from './discord/register-commands.ts';
+import { toolServicesFor } from './discord/tool-services.ts';
+import { SessionLauncher } from './guild/session-launcher.ts';
+import { SessionRegistry } from './guild/session-registry.ts';
 import type { Logger } from './log.ts';
+import { openStore, type Store } from './store/index.ts';
+import { builtinTools } from './tools/builtin/builtin-tools.ts';
+import { ToolRegistry } from './tools/registry.ts';
+import { ReminderScheduler } from './tools/reminders.ts';
+import { toolCommands } from './tools/tool-commands.ts';
 
-export interface RunningBot {
-  /** Says goodbye where needed, closes sessions and the gateway. Idempotent. */
-  stop(reason: string): Promise<void>;
-}
-
+/** Every instance commands and handlers may need; built once per process, passed down. */
 export interface BotServices {
   config: Config;
   log: Logger;
+  clock: Clock;
+  client: Client;
+  codec: OpusCodec;
+  ai: GoogleGenAI;
+  store: Store;
+  tools: ToolRegistry;
+  reminders: ReminderScheduler;
+  sessions: SessionRegistry;
+  launcher: SessionLauncher;
+}
+
+export interface RunningBot {
+  readonly services: BotServices;
+  /** Says goodbye in every voice session, closes sessions, the store and the gateway. Idempotent. */
+  stop(reason: string): Promise<void>;
+}
+
+/** The slash commands this bot registers: hand-written ones plus one per tool. */
+export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
+  return [joinCommand, leaveCommand, toolsCommand, ...toolCommands(tools)] as Command<BotServices>[];
+}
+
+export function buildServices(config: Config, log: Logger): BotServices {
+  const clock = systemClock;
+  const client = createDiscordClient(config);
+  const codec = createOpusCodec();
+  // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
+  const ai = new GoogleGenAI({
+    apiKey: config.GEMINI_API_KEY,
+    apiVersion: 'v1beta',
+    ...(config.GEMINI_BASE_URL ? { httpOptions: { baseUrl: config.GEMINI_BASE_URL } } : {}),
+  });
+  const store = openStore({ dataDir: config.DATA_DIR, settingsDefaults: { voiceName: config.GEMINI_VOICE } });
+  const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
+  const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
+  const tools = new ToolRegistry({
+    tools: builtinTools({ reminders }),
+    servicesFor: toolServicesFor(client, sessions),
+    logger: log.child({ part: 'tools' }),
+  });
+  const launcher = new SessionLauncher({ config, log, clock, codec, ai, tools, store, sessions });
+  return { config, log, clock, client, codec, ai, store, tools, reminders, sessions, launcher };
 }
 
 export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
-  const client = createDiscordClient(config);
-  const services: BotServices = { config, log };
-  const router = new InteractionRouter<BotServices>([], services, log.child({ part: 'commands' }));
+  const services = buildServices(config, log);
+  const { client, sessions, store, reminders, tools } = services;
+  log.info({ opus: services.codec.name, store: store.path }, 'starting');
+  const router = new InteractionRouter<BotServices>(
+    botCommands(tools),
+    services,
+    log.child({ part: 'commands' }),
+  );
 
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  client.on(Events.VoiceStateUpdate, (oldState, newState) => {
+    const session = sessions.get(newState.guild.id);
+    if (session && newState.id !== client.user?.id) {
+      session.onVoiceStateChanged(newState.id, oldState.channelId, newState.channelId);
+    }
+  });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));
   client.once(Events.ClientReady, (ready) => {
     log.info({ user: ready.user.tag, guilds: ready.guilds.cache.size }, 'logged in to Discord');
@@ -33,14 +98,25 @@ export async function startBot(config: Config, log: Logger): Promise<RunningBot>
     ).catch((error: unknown) => log.error({ err: error }, 'slash command registration failed'));
   });
 
-  await client.login(config.DISCORD_TOKEN);
+  try {
+    await client.login(config.DISCORD_TOKEN);
+  } catch (error) {
+    store.close();
+    await client.destroy();
+    throw error;
+  }
 
   let stopped: Promise<void> | undefined;
   return {
+    services,
     stop(reason) {
       stopped ??= (async () => {
-        log.info({ reason }, 'stopping');
+        log.info({ reason, sessions: sessions.size }, 'stopping');
+        await sessions.endAll({ code: 'BOT_STOPPING', message: reason });
+        tools.abortAll('the bot is stopping');
+        reminders.dispose();
         await client.destroy();
+        store.close();
       })();
       return stopped;
     },

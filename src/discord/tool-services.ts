@@ -1,0 +1,53 @@
+// GuildToolServices backed by discord.js and the session registry: what tools may do in a guild.
+import type { Client } from 'discord.js';
+import type { SessionRegistry } from '../guild/session-registry.ts';
+import type { ToolRunOrigin } from '../tools/define-tool.ts';
+import type { GuildToolServices } from '../tools/guild-services.ts';
+
+export function toolServicesFor(
+  client: Client,
+  sessions: SessionRegistry,
+): (origin: ToolRunOrigin) => GuildToolServices | null {
+  return (origin) => {
+    const guildId = origin.guildId;
+    if (guildId === null) return null;
+    const textChannelId = () => sessions.get(guildId)?.textChannelId ?? origin.channelId;
+    return {
+      timeZone: 'UTC',
+      async voiceMembers() {
+        const session = sessions.get(guildId);
+        const guild = client.guilds.cache.get(guildId);
+        if (!session || !guild) return null;
+        return guild.voiceStates.cache
+          .filter((s) => s.channelId === session.voiceChannelId && s.id !== client.user?.id)
+          .map((s) => ({
+            id: s.id,
+            displayName: s.member?.displayName ?? s.id,
+            // The timeline runs on the monotonic clock (performance.now), like the uplink that feeds it.
+            speaking: session.timeline
+              .speakersBetween(performance.now() - 1000, performance.now())
+              .includes(s.id),
+          }));
+      },
+      async postMessage(text) {
+        const channelId = textChannelId();
+        if (!channelId) throw new Error('no text channel to post in');
+        const channel = await client.channels.fetch(channelId);
+        if (!channel?.isSendable()) throw new Error('cannot post in the text channel');
+        await channel.send({ content: text.slice(0, 2000), allowedMentions: { parse: [] } });
+      },
+      async leaveVoice(reason) {
+        const session = sessions.get(guildId);
+        if (!session) return;
+        // Scheduled, not awaited: teardown aborts running tools, including the one asking to leave.
+        setImmediate(
+          () =>
+            void session.end({
+              code: 'SESSION_LEFT_BY_REQUEST',
+              message: `Left the voice channel: ${reason}`,
+            }),
+        );
+      },
+    };
+  };
+}
