@@ -43,6 +43,8 @@ export interface OpenedSocket {
   session: Session;
   /** Settles when this socket has closed, whoever closed it. */
   closed: Promise<CloseInfo>;
+  /** Set if the socket closed before connect() returned (onClose is not called for that). */
+  closedEarly(): CloseInfo | undefined;
 }
 
 export async function openSocket(options: OpenSocketOptions): Promise<OpenedSocket> {
@@ -93,9 +95,7 @@ export async function openSocket(options: OpenSocketOptions): Promise<OpenedSock
       );
     }
     established = true;
-    // The socket may have closed between setupComplete and this line; report it now.
-    if (closed) options.onClose(closed);
-    return { session: outcome, closed: closedPromise };
+    return { session: outcome, closed: closedPromise, closedEarly: () => closed };
   } catch (error) {
     if (error instanceof BotError) throw error;
     throw classifyFailure(error, closed, socket);

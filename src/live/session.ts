@@ -164,6 +164,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           return;
         }
         this.#becomeReady(opened.session, reason, resuming);
+        const early = opened.closedEarly();
+        if (early) this.#onSocketClosed(early);
         return;
       } catch (error) {
         if (this.#isClosed()) return;

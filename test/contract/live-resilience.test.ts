@@ -132,6 +132,17 @@ describe('reconnects', () => {
     expect(gemini.connections[1]?.setup?.sessionResumption).toEqual({});
     expect(session.counters.freshSessions).toBe(1);
   });
+
+  it('GIVEN a stored handle the server no longer knows THEN one fresh session starts instead', async () => {
+    session = makeSession(gemini, { resumeHandle: 'stale-handle' });
+    await session.connect();
+    const stale = await gemini.nextConnection();
+    expect((await stale.waitForClose()).code).toBe(1007);
+    const fresh = await gemini.nextSession();
+    expect(fresh.setup?.sessionResumption).toEqual({});
+    expect(session.counters.freshSessions).toBe(1);
+    expect(session.state).toMatchObject({ status: 'ready', resumed: false });
+  });
 });
 
 describe('setup failures', () => {
