@@ -85,8 +85,9 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
 
   /** Resolves when the first connection is ready; rejects with the fatal BotError otherwise. */
   connect(): Promise<void> {
-    if (this.#state.status !== 'idle')
-      throw new BotError('LIVE_ALREADY_STARTED', 'connect() was already called');
+    if (this.#state.status !== 'idle') {
+      return Promise.reject(new BotError('LIVE_ALREADY_STARTED', 'connect() was already called'));
+    }
     const ready = new Promise<void>((resolve, reject) => {
       this.#firstReady = { resolve, reject };
     });
