@@ -1,9 +1,12 @@
 // Composition of one bot process: builds every instance, wires events, starts and stops them.
 import { GoogleGenAI } from '@google/genai';
 import { type Client, Events } from 'discord.js';
+import { configCommand } from '../commands/config.ts';
 import { joinCommand } from '../commands/join.ts';
 import { leaveCommand } from '../commands/leave.ts';
+import { optInCommand, optOutCommand } from '../commands/optout.ts';
 import { toolsCommand } from '../commands/tools.ts';
+import { usageCommand } from '../commands/usage.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createOpusCodec } from './codec/create-opus-codec.ts';
 import type { OpusCodec } from './codec/opus-codec.ts';
@@ -45,7 +48,16 @@ export interface RunningBot {
 
 /** The slash commands this bot registers: hand-written ones plus one per tool. */
 export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
-  return [joinCommand, leaveCommand, toolsCommand, ...toolCommands(tools)] as Command<BotServices>[];
+  const handWritten = [
+    joinCommand,
+    leaveCommand,
+    configCommand,
+    optOutCommand,
+    optInCommand,
+    usageCommand,
+    toolsCommand,
+  ];
+  return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
 
 export function buildServices(config: Config, log: Logger): BotServices {

@@ -45,12 +45,14 @@ export interface GuildSessionOptions {
   /** False for people who opted out: their audio is never subscribed to. */
   mayListenTo(userId: string): boolean;
   silenceTailMs: number;
-  /** How long the bot stays in a channel with no humans before leaving (ms). */
-  idleLeaveMs: number;
+  /** How long the bot stays in a channel with no humans before leaving (ms); read when the room empties. */
+  idleLeaveMs(): number;
   observers?: readonly SessionObserver[];
 }
 
 export type SessionEnd = { code: string; message: string };
+
+const OPT_OUT_RECHECK_MS = 2_000;
 
 export type GuildSessionState =
   | { status: 'starting' }
@@ -82,6 +84,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   #downlink: Downlink | null = null;
   #idleTimer: unknown = null;
   #ending: Promise<void> | null = null;
+  readonly #listenCache = new Map<string, { allowed: boolean; at: number }>();
 
   constructor(options: GuildSessionOptions) {
     super();
@@ -151,8 +154,23 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Someone opted out mid-session: stop hearing them at once. */
   stopListeningTo(userId: string): void {
+    this.#listenCache.set(userId, { allowed: false, at: this.#options.clock.now() });
     this.#receiver?.forget(userId);
     this.#uplink?.removeSpeaker(userId);
+  }
+
+  /**
+   * Opt-outs can be made from another shard's process, so they are re-read every few seconds
+   * while someone speaks rather than only when their subscription starts.
+   */
+  #mayListen(userId: string): boolean {
+    const now = this.#options.clock.now();
+    const cached = this.#listenCache.get(userId);
+    if (cached && now - cached.at < OPT_OUT_RECHECK_MS) return cached.allowed;
+    const allowed = this.#options.mayListenTo(userId);
+    this.#listenCache.set(userId, { allowed, at: now });
+    if (!allowed) this.stopListeningTo(userId);
+    return allowed;
   }
 
   #wire(voice: VoiceLink, live: LiveSession): void {
@@ -172,7 +190,9 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       log: this.#log,
       shouldListen: (userId) => !o.roster.isBot(userId) && o.mayListenTo(userId),
     });
-    receiver.on('packet', (userId, packet) => uplink.pushOpus(userId, packet));
+    receiver.on('packet', (userId, packet) => {
+      if (this.#mayListen(userId)) uplink.pushOpus(userId, packet);
+    });
     receiver.on('badPacket', () => {
       uplink.stats.badPackets += 1;
     });
@@ -208,7 +228,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#idleTimer = o.clock.setTimeout(() => {
       this.#idleTimer = null;
       void this.end({ code: 'SESSION_IDLE', message: 'Everyone left the voice channel, so I left too.' });
-    }, o.idleLeaveMs);
+    }, o.idleLeaveMs());
   }
 
   async #teardown(reason: SessionEnd, notify: boolean): Promise<void> {

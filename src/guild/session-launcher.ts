@@ -5,6 +5,7 @@ import type { Clock } from '../clock.ts';
 import type { OpusCodec } from '../codec/opus-codec.ts';
 import type { Config } from '../config.ts';
 import { textChannelSink, voiceRosterOf } from '../discord/guild-adapters.ts';
+import { UserFacingError } from '../errors.ts';
 import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
@@ -12,6 +13,7 @@ import type { Store } from '../store/index.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
 import { liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
+import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
 
 export interface SessionLauncherDeps {
   config: Config;
@@ -38,8 +40,11 @@ export interface LaunchRequest {
 export class SessionLauncher {
   readonly #deps: SessionLauncherDeps;
 
+  readonly #usage: SessionObserver;
+
   constructor(deps: SessionLauncherDeps) {
     this.#deps = deps;
+    this.#usage = usageMeter({ store: deps.store, clock: deps.clock });
   }
 
   launch(request: LaunchRequest): Promise<GuildSession> {
@@ -48,6 +53,14 @@ export class SessionLauncher {
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
     const settings = store.settings.get(guildId);
+    if (store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes) <= 0) {
+      return Promise.reject(
+        new UserFacingError(
+          `This server's daily voice budget (${settings.dailyVoiceMinutes} min) is used up. It resets at midnight UTC.`,
+          BUDGET_SPENT_CODE,
+        ),
+      );
+    }
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
     if (request.fresh) store.handles.clear(guildId);
     const resumeHandle = request.fresh ? undefined : store.handles.latest(guildId)?.handle;
@@ -74,10 +87,7 @@ export class SessionLauncher {
     };
 
     const lifecycle: SessionObserver = {
-      ended: (session, reason) => {
-        tools.abortAll(reason.message, guildId);
-        store.usage.add(guildId, { voiceSeconds: (clock.now() - session.startedAt) / 1000 });
-      },
+      ended: (_session, reason) => tools.abortAll(reason.message, guildId),
     };
 
     return sessions.start(
@@ -96,8 +106,8 @@ export class SessionLauncher {
           notices: textChannelSink(guild.client, textChannelId),
           mayListenTo: (userId) => !store.optOuts.has(userId),
           silenceTailMs: config.SILENCE_TAIL_MS,
-          idleLeaveMs: settings.idleLeaveSeconds * 1000,
-          observers: [lifecycle, ...(this.#deps.observers ?? [])],
+          idleLeaveMs: () => store.settings.get(guildId).idleLeaveSeconds * 1000,
+          observers: [lifecycle, this.#usage, ...(this.#deps.observers ?? [])],
         }),
     );
   }

@@ -1,0 +1,260 @@
+// /config: server managers shape the bot (voice, persona, language, transcripts, budget, …).
+import {
+  ActionRowBuilder,
+  ChannelType,
+  type ChatInputCommandInteraction,
+  InteractionContextType,
+  MessageFlags,
+  ModalBuilder,
+  PermissionFlagsBits,
+  SlashCommandBuilder,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import type { Command } from '../src/discord/command.ts';
+import { requireGuild, requireManageGuild } from '../src/discord/preconditions.ts';
+import { settingsSummary, settingValueText, whenItApplies } from '../src/discord/settings-text.ts';
+import type { SessionRegistry } from '../src/guild/session-registry.ts';
+import {
+  DAILY_VOICE_MAX_MINUTES,
+  IDLE_LEAVE_MAX_SECONDS,
+  PERSONA_MAX_CHARS,
+  PREBUILT_VOICES,
+  SETTING_KEYS,
+  SETTING_SPECS,
+  type SettingKey,
+  type SettingsPatch,
+  type Store,
+  VAD_SENSITIVITIES,
+  type VadSensitivity,
+  type VoiceName,
+} from '../src/store/index.ts';
+
+export interface ConfigServices {
+  store: Store;
+  sessions: SessionRegistry;
+}
+
+const PERSONA_MODAL_ID = 'config:persona';
+const PERSONA_INPUT_ID = 'persona';
+const NO_MENTIONS = { parse: [] } as const;
+
+const data = new SlashCommandBuilder()
+  .setName('config')
+  .setDescription('Change how the bot behaves in this server (Manage Server)')
+  .setContexts(InteractionContextType.Guild)
+  .setDefaultMemberPermissions(PermissionFlagsBits.ManageGuild)
+  .addSubcommand((s) => s.setName('show').setDescription('Show the current settings'))
+  .addSubcommand((s) =>
+    s
+      .setName('voice')
+      .setDescription("Gemini's speaking voice")
+      .addStringOption((o) =>
+        o.setName('name').setDescription('One of the 30 voices').setRequired(true).setAutocomplete(true),
+      ),
+  )
+  .addSubcommand((s) =>
+    s.setName('persona').setDescription('Edit the instructions that shape how Gemini behaves'),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('language')
+      .setDescription('Language Gemini speaks (empty = Gemini chooses)')
+      .addStringOption((o) =>
+        o.setName('code').setDescription('A language code such as en-US or de-DE').setMaxLength(35),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('transcripts')
+      .setDescription('Post what was said to a text channel')
+      .addBooleanOption((o) => o.setName('enabled').setDescription('Post transcripts').setRequired(true))
+      .addChannelOption((o) =>
+        o
+          .setName('channel')
+          .setDescription('Where to post them (default: where /join is used)')
+          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.PublicThread),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('tool-lines')
+      .setDescription('Show a line when Gemini uses a tool')
+      .addBooleanOption((o) => o.setName('enabled').setDescription('Show tool lines').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('search')
+      .setDescription('Let Gemini use Google Search')
+      .addBooleanOption((o) => o.setName('enabled').setDescription('Allow Google Search').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('sensitivity')
+      .setDescription('How eagerly Gemini decides someone started or stopped talking')
+      .addStringOption((o) =>
+        o
+          .setName('level')
+          .setDescription('low suits noisy rooms')
+          .setRequired(true)
+          .addChoices(...VAD_SENSITIVITIES.map((v) => ({ name: v, value: v }))),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('proactive')
+      .setDescription('Let Gemini stay quiet when speech is not meant for it (supported models)')
+      .addBooleanOption((o) => o.setName('enabled').setDescription('Proactive audio').setRequired(true)),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('idle-leave')
+      .setDescription('Seconds to stay after everyone left the voice channel')
+      .addIntegerOption((o) =>
+        o
+          .setName('seconds')
+          .setDescription('0 to 3600')
+          .setRequired(true)
+          .setMinValue(0)
+          .setMaxValue(IDLE_LEAVE_MAX_SECONDS),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('budget')
+      .setDescription('Daily voice minutes for this server (0 = unlimited)')
+      .addIntegerOption((o) =>
+        o
+          .setName('minutes')
+          .setDescription('0 to 1440')
+          .setRequired(true)
+          .setMinValue(0)
+          .setMaxValue(DAILY_VOICE_MAX_MINUTES),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
+      .setName('reset')
+      .setDescription('Put one setting (or all) back to its default')
+      .addStringOption((o) =>
+        o
+          .setName('setting')
+          .setDescription('Leave empty to reset everything')
+          .addChoices(...SETTING_KEYS.map((k) => ({ name: SETTING_SPECS[k].label, value: k }))),
+      ),
+  );
+
+/** Reads the subcommand's options into a settings patch. */
+function patchOf(sub: string, options: ChatInputCommandInteraction['options']): SettingsPatch {
+  switch (sub) {
+    case 'voice':
+      return { voiceName: options.getString('name', true) as VoiceName };
+    case 'language':
+      return { languageCode: options.getString('code') ?? null };
+    case 'transcripts':
+      return {
+        transcriptsEnabled: options.getBoolean('enabled', true),
+        transcriptChannelId: options.getChannel('channel')?.id ?? null,
+      };
+    case 'tool-lines':
+      return { toolLinesEnabled: options.getBoolean('enabled', true) };
+    case 'search':
+      return { googleSearch: options.getBoolean('enabled', true) };
+    case 'sensitivity':
+      return { vadSensitivity: options.getString('level', true) as VadSensitivity };
+    case 'proactive':
+      return { proactiveAudio: options.getBoolean('enabled', true) };
+    case 'idle-leave':
+      return { idleLeaveSeconds: options.getInteger('seconds', true) };
+    case 'budget':
+      return { dailyVoiceMinutes: options.getInteger('minutes', true) };
+    default:
+      return {};
+  }
+}
+
+function confirmation(
+  keys: SettingKey[],
+  settings: Parameters<typeof settingValueText>[1],
+  inVoice: boolean,
+): string {
+  const lines = keys.map((k) => `**${SETTING_SPECS[k].label}** is now ${settingValueText(k, settings)}.`);
+  return [...lines, whenItApplies(keys[0] ?? 'voiceName', inVoice)].join('\n');
+}
+
+export const configCommand: Command<ConfigServices> = {
+  data: data.toJSON(),
+
+  async execute(interaction, { store, sessions }) {
+    const context = requireGuild(interaction);
+    requireManageGuild(context);
+    const guildId = context.guild.id;
+    const sub = interaction.options.getSubcommand();
+    const inVoice = sessions.get(guildId) !== undefined;
+
+    if (sub === 'show') {
+      const text = settingsSummary(store.settings.get(guildId));
+      await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    if (sub === 'persona') {
+      const input = new TextInputBuilder()
+        .setCustomId(PERSONA_INPUT_ID)
+        .setLabel('Instructions for Gemini')
+        .setStyle(TextInputStyle.Paragraph)
+        .setMaxLength(PERSONA_MAX_CHARS)
+        .setValue(store.settings.get(guildId).persona)
+        .setRequired(true);
+      const modal = new ModalBuilder()
+        .setCustomId(PERSONA_MODAL_ID)
+        .setTitle('Persona')
+        .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+      await interaction.showModal(modal);
+      return;
+    }
+    if (sub === 'reset') {
+      const key = interaction.options.getString('setting') as SettingKey | null;
+      const settings = key ? store.settings.reset(guildId, key) : store.settings.reset(guildId);
+      const content = key
+        ? confirmation([key], settings, inVoice)
+        : `Every setting is back to its default.\n${whenItApplies('voiceName', inVoice)}`;
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
+      return;
+    }
+    const patch = patchOf(sub, interaction.options);
+    const settings = store.settings.update(guildId, patch);
+    const keys = Object.keys(patch) as SettingKey[];
+    await interaction.reply({
+      content: confirmation(keys, settings, inVoice),
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+  },
+
+  async handleModal(interaction, { store, sessions }) {
+    if (
+      !interaction.inCachedGuild() ||
+      !interaction.member.permissions.has(PermissionFlagsBits.ManageGuild)
+    ) {
+      await interaction.reply({
+        content: 'Only people with the Manage Server permission can do that.',
+        flags: MessageFlags.Ephemeral,
+      });
+      return;
+    }
+    const persona = interaction.fields.getTextInputValue(PERSONA_INPUT_ID);
+    const settings = store.settings.update(interaction.guildId, { persona });
+    const inVoice = sessions.get(interaction.guildId) !== undefined;
+    await interaction.reply({
+      content: confirmation(['persona'], settings, inVoice),
+      flags: MessageFlags.Ephemeral,
+      allowedMentions: NO_MENTIONS,
+    });
+  },
+
+  async autocomplete(interaction) {
+    const typed = interaction.options.getFocused().toLowerCase();
+    const matches = PREBUILT_VOICES.filter((v) => v.toLowerCase().includes(typed)).slice(0, 25);
+    await interaction.respond(matches.map((v) => ({ name: v, value: v })));
+  },
+};

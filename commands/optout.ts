@@ -1,0 +1,46 @@
+// /optout and /optin: anyone can choose never to be heard by Gemini or shown in transcripts.
+import { MessageFlags, SlashCommandBuilder } from 'discord.js';
+import type { Command } from '../src/discord/command.ts';
+import type { SessionRegistry } from '../src/guild/session-registry.ts';
+import type { Store } from '../src/store/index.ts';
+
+export interface OptOutServices {
+  store: Store;
+  sessions: SessionRegistry;
+}
+
+export const optOutCommand: Command<OptOutServices> = {
+  data: new SlashCommandBuilder()
+    .setName('optout')
+    .setDescription('Never send my voice to Gemini or show my speech in transcripts (every server)')
+    .toJSON(),
+
+  async execute(interaction, { store, sessions }) {
+    const changed = store.optOuts.add(interaction.user.id);
+    // Sessions in this process stop at once; other shard processes re-check within seconds.
+    for (const session of sessions.all()) session.stopListeningTo(interaction.user.id);
+    await interaction.reply({
+      content: changed
+        ? '🔇 Done. Your voice will not be sent to Gemini and your speech will not appear in transcripts, in any server. Use `/optin` to undo.'
+        : 'You had already opted out. Use `/optin` to undo.',
+      flags: MessageFlags.Ephemeral,
+    });
+  },
+};
+
+export const optInCommand: Command<OptOutServices> = {
+  data: new SlashCommandBuilder()
+    .setName('optin')
+    .setDescription('Let the bot hear me again (undoes /optout)')
+    .toJSON(),
+
+  async execute(interaction, { store }) {
+    const changed = store.optOuts.remove(interaction.user.id);
+    await interaction.reply({
+      content: changed
+        ? '🎙️ Welcome back. When the bot is in your voice channel, what you say is sent to Gemini again.'
+        : 'You were not opted out.',
+      flags: MessageFlags.Ephemeral,
+    });
+  },
+};
