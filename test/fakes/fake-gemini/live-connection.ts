@@ -20,6 +20,10 @@ export interface FunctionResponse {
 export interface AudioChunk {
   mimeType: string;
   samples: Int16Array;
+  /** performance.now() ms when the message arrived, for latency measurements. */
+  receivedAtMs: number;
+  /** How many audioStreamEnd messages came before this chunk on this connection. */
+  streamEndsBefore: number;
 }
 
 export interface CloseRecord {
@@ -132,7 +136,12 @@ export class FakeLiveConnection extends EventEmitter {
     const audio = input.audio as { data?: string; mimeType?: string } | undefined;
     if (audio?.data) {
       const samples = decodePcm16(audio.data);
-      this.audioChunks.push({ mimeType: audio.mimeType ?? '', samples });
+      this.audioChunks.push({
+        mimeType: audio.mimeType ?? '',
+        samples,
+        receivedAtMs: performance.now(),
+        streamEndsBefore: this.audioStreamEnds,
+      });
       this.audioSamples += samples.length;
     }
     const video = input.video as { data?: string; mimeType?: string } | undefined;

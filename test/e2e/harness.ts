@@ -1,0 +1,110 @@
+// Starts the real bot in-process against the fake Discord and fake Gemini, and tears it all down.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { type RunningBot, startBot } from '../../src/bot.ts';
+import { type Config, parseConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/log.ts';
+import {
+  type FakeDiscord,
+  type FakeDiscordOptions,
+  type GuildView,
+  startFakeDiscord,
+} from '../fakes/fake-discord/index.ts';
+import { type FakeGemini, type FakeGeminiOptions, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+
+/** Shaped like a real token so config validation accepts it; it only ever reaches the fake. */
+export const TEST_DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake1.fake-token-used-only-by-tests';
+export const TEST_GEMINI_KEY = 'AIzaFakeKeyUsedOnlyByTheTests0123456789';
+
+export interface BotWorld {
+  discord: FakeDiscord;
+  gemini: FakeGemini;
+  bot: RunningBot;
+  config: Config;
+  guild: GuildView;
+  /** Every log line the bot wrote (JSON), to check that secrets never appear. */
+  logLines: string[];
+  dataDir: string;
+  /** Stops the bot (as SIGTERM would) and then the fakes; idempotent. */
+  stop(): Promise<void>;
+  /** Stops only the bot and starts a new one on the same data directory (a restart). */
+  restartBot(): Promise<RunningBot>;
+}
+
+export interface WorldOptions {
+  discord?: Omit<FakeDiscordOptions, 'token'>;
+  gemini?: Omit<FakeGeminiOptions, 'apiKey'>;
+  env?: Record<string, string>;
+}
+
+async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> {
+  // @discordjs/voice hard-codes wss:// for the voice gateway; the fake's certificate is self-signed.
+  process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
+  const discord = await startFakeDiscord({ ...options.discord, token: TEST_DISCORD_TOKEN });
+  const gemini = await startFakeGemini({ ...options.gemini, apiKey: TEST_GEMINI_KEY });
+  const dataDir = await mkdtemp(join(tmpdir(), 'bot-e2e-'));
+  const config = parseConfig({
+    DISCORD_TOKEN: TEST_DISCORD_TOKEN,
+    GEMINI_API_KEY: TEST_GEMINI_KEY,
+    DISCORD_API_URL: discord.restUrl,
+    GEMINI_BASE_URL: gemini.baseUrl,
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'debug',
+    ...options.env,
+  });
+  const logLines: string[] = [];
+  const destination = new Writable({
+    write(chunk, _encoding, done) {
+      logLines.push(String(chunk));
+      if (process.env.E2E_LOG) process.stderr.write(chunk);
+      done();
+    },
+  });
+  const log = createLogger({ level: 'debug', secrets: [TEST_DISCORD_TOKEN, TEST_GEMINI_KEY], destination });
+  const launch = async () => {
+    const bot = await startBot(config, log);
+    await waitUntil(
+      () => discord.commands.global.some((c) => c.name === 'join'),
+      'slash command registration',
+    );
+    return bot;
+  };
+  let bot = await launch();
+  let stopped: Promise<void> | undefined;
+  return {
+    discord,
+    gemini,
+    get bot() {
+      return bot;
+    },
+    config,
+    guild: discord.guild(),
+    logLines,
+    dataDir,
+    stop() {
+      stopped ??= (async () => {
+        await bot.stop('test finished');
+        await gemini.stop();
+        await discord.stop();
+        await rm(dataDir, { recursive: true, force: true });
+      })();
+      return stopped;
+    },
+    async restartBot() {
+      await bot.stop('restart');
+      discord.commands.global.length = 0;
+      bot = await launch();
+      return bot;
+    },
+  };
+}
