@@ -21,6 +21,7 @@ import { SessionRegistry } from './guild/session-registry.ts';
 import type { Logger } from './log.ts';
 import { openStore, type Store } from './store/index.ts';
 import { builtinTools } from './tools/builtin/builtin-tools.ts';
+import type { AnyTool } from './tools/define-tool.ts';
 import { ToolRegistry } from './tools/registry.ts';
 import { ReminderScheduler } from './tools/reminders.ts';
 import { toolCommands } from './tools/tool-commands.ts';
@@ -38,6 +39,14 @@ export interface BotServices {
   reminders: ReminderScheduler;
   sessions: SessionRegistry;
   launcher: SessionLauncher;
+}
+
+/** Test hooks; production passes nothing. */
+export interface BotOptions {
+  /** Tools registered after the built-in ones (e2e: a tool that throws or hangs). */
+  extraTools?: readonly AnyTool[];
+  /** How often voice time is written and the budget checked (ms); default the meter's own. */
+  usageMeterIntervalMs?: number;
 }
 
 export interface RunningBot {
@@ -60,7 +69,7 @@ export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
   return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
 
-export function buildServices(config: Config, log: Logger): BotServices {
+export function buildServices(config: Config, log: Logger, options: BotOptions = {}): BotServices {
   const clock = systemClock;
   const client = createDiscordClient(config);
   const codec = createOpusCodec();
@@ -74,16 +83,28 @@ export function buildServices(config: Config, log: Logger): BotServices {
   const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
   const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
   const tools = new ToolRegistry({
-    tools: builtinTools({ reminders }),
+    tools: [...builtinTools({ reminders }), ...(options.extraTools ?? [])],
     servicesFor: toolServicesFor(client, sessions),
     logger: log.child({ part: 'tools' }),
   });
-  const launcher = new SessionLauncher({ config, log, clock, codec, ai, tools, store, sessions });
+  const launcher = new SessionLauncher({
+    config,
+    log,
+    clock,
+    codec,
+    ai,
+    tools,
+    store,
+    sessions,
+    ...(options.usageMeterIntervalMs === undefined
+      ? {}
+      : { usageMeterIntervalMs: options.usageMeterIntervalMs }),
+  });
   return { config, log, clock, client, codec, ai, store, tools, reminders, sessions, launcher };
 }
 
-export async function startBot(config: Config, log: Logger): Promise<RunningBot> {
-  const services = buildServices(config, log);
+export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
+  const services = buildServices(config, log, options);
   const { client, sessions, store, reminders, tools } = services;
   log.info({ opus: services.codec.name, store: store.path }, 'starting');
   const router = new InteractionRouter<BotServices>(

@@ -26,6 +26,8 @@ export interface SessionLauncherDeps {
   sessions: SessionRegistry;
   /** Transcripts, metrics, …: told about every session. */
   observers?: readonly SessionObserver[];
+  /** How often voice time is written and the budget checked (ms); default the meter's (10 s). */
+  usageMeterIntervalMs?: number;
 }
 
 export interface LaunchRequest {
@@ -44,7 +46,11 @@ export class SessionLauncher {
 
   constructor(deps: SessionLauncherDeps) {
     this.#deps = deps;
-    this.#usage = usageMeter({ store: deps.store, clock: deps.clock });
+    this.#usage = usageMeter({
+      store: deps.store,
+      clock: deps.clock,
+      ...(deps.usageMeterIntervalMs === undefined ? {} : { intervalMs: deps.usageMeterIntervalMs }),
+    });
   }
 
   launch(request: LaunchRequest): Promise<GuildSession> {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { type RunningBot, startBot } from '../../src/bot.ts';
+import { type BotOptions, type RunningBot, startBot } from '../../src/bot.ts';
 import { type Config, parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
 import {
@@ -37,6 +37,8 @@ export interface WorldOptions {
   discord?: Omit<FakeDiscordOptions, 'token'>;
   gemini?: Omit<FakeGeminiOptions, 'apiKey'>;
   env?: Record<string, string>;
+  /** Test hooks for the bot (extra tools, usage meter interval); kept across restartBot(). */
+  bot?: BotOptions;
 }
 
 async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -72,7 +74,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
   });
   const log = createLogger({ level: 'debug', secrets: [TEST_DISCORD_TOKEN, TEST_GEMINI_KEY], destination });
   const launch = async () => {
-    const bot = await startBot(config, log);
+    const bot = await startBot(config, log, options.bot);
     await waitUntil(
       () => discord.commands.global.some((c) => c.name === 'join'),
       'slash command registration',
