@@ -262,6 +262,24 @@ export class FakeDiscord {
     );
   }
 
+  /**
+   * Sends a garbage datagram to the bot's voice socket. With `ssrc` (e.g. a human's) it carries a
+   * valid RTP v2 / Opus header so the receiver tries, and fails, to decrypt it; without, random bytes.
+   */
+  async sendGarbage(guild: GuildRef, options: { ssrc?: number; bytes?: number } = {}): Promise<void> {
+    const session = this.voice.sessions.get(idOf(guild));
+    if (!session?.botAddress) throw new Error('fake-discord: the bot has no voice address yet');
+    const datagram = randomBytes(options.bytes ?? 60);
+    if (options.ssrc === undefined) {
+      datagram[0] = 0x00;
+    } else {
+      datagram[0] = 0x80;
+      datagram[1] = 0x78;
+      datagram.writeUInt32BE(options.ssrc >>> 0, 8);
+    }
+    await this.voice.udp.send(datagram, session.botAddress);
+  }
+
   /** Throws listing every protocol failure the fake recorded. */
   assertNoFailures(): void {
     if (this.failures.length > 0) throw new Error(`fake-discord failures:\n${this.failures.join('\n')}`);

@@ -160,7 +160,9 @@ export class RestServer {
       status: response.status,
       timeMs,
     });
-    const headers: Record<string, string> = { 'content-type': response.contentType ?? 'application/json' };
+    // A 204 must carry no JSON content-type: @discordjs/rest would try to parse the empty body.
+    const headers: Record<string, string> =
+      response.body === undefined ? {} : { 'content-type': response.contentType ?? 'application/json' };
     if (response.status === 429) {
       const seconds = String((response.body as { retry_after: number }).retry_after);
       Object.assign(headers, {

@@ -112,7 +112,8 @@ export class VoiceServer extends EventEmitter {
   }
 
   /** Closes the bot's voice websocket with a close code (4006, 4014, 4015, 4017, 4021, ...). */
-  closeBotConnection(guildId: string, code: number): void {
+  closeBotConnection(guild: string | { id: string }, code: number): void {
+    const guildId = typeof guild === 'string' ? guild : guild.id;
     const session = this.sessions.get(guildId);
     if (!session?.ws) throw new Error(`fake-discord: no voice websocket for guild ${guildId}`);
     if (code !== 4015 && code >= 4000) session.ready = false;
