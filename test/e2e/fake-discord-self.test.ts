@@ -1,4 +1,5 @@
 // Self-test of the fake Discord: a tiny real discord.js + @discordjs/voice client (not the bot) against it.
+import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import {
@@ -210,6 +211,57 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
     expect(discord.rest.unknown).toEqual([]);
   });
 
+  it('GIVEN mentions, attachments and replies THEN content follows the intents and the bot can download and answer', async () => {
+    discord = await startFakeDiscord();
+    client = await startClient(discord);
+    const text = discord.guild().text();
+    const bob = discord.human('bob');
+    const seen: Array<{ content: string; attachments: number }> = [];
+    client.on(Events.MessageCreate, (m) => {
+      if (m.author.id !== client?.user?.id)
+        seen.push({ content: m.content, attachments: m.attachments.size });
+    });
+    await bob.send(text, 'chatter the bot may not read');
+    const asked = await bob.mention(text, 'what is in this file?', {
+      attachments: [{ filename: 'note.txt', contentType: 'text/plain', data: Buffer.from('hello file') }],
+    });
+    await expect.poll(() => seen.length, { timeout: 3000 }).toBe(2);
+    expect(seen[0]).toEqual({ content: '', attachments: 0 });
+    expect(seen[1]?.content).toBe(`<@${discord.appId}> what is in this file?`);
+    const channel = await client.channels.fetch(text.id);
+    if (!channel?.isTextBased()) throw new Error('not a text channel');
+    const message = await channel.messages.fetch(asked.id);
+    const url = message.attachments.first()?.url ?? '';
+    expect(await (await fetch(url)).text()).toBe('hello file');
+    await message.reply({ content: 'it says hello', allowedMentions: { repliedUser: false } });
+    const answer = await discord.waitForMessage(text, (m) => m.authorId === discord?.appId);
+    expect(answer.replyTo).toBe(asked.id);
+    expect(answer.raw[0]?.allowed_mentions).toEqual({ replied_user: false });
+    expect(discord.messagesIn(text).map((m) => m.content)).toEqual([
+      'chatter the bot may not read',
+      `<@${discord.appId}> what is in this file?`,
+      'it says hello',
+    ]);
+  });
+
+  it('GIVEN the voice certificate file THEN a child process trusts it through NODE_EXTRA_CA_CERTS', async () => {
+    discord = await startFakeDiscord();
+    const script = `const tls = require('node:tls');
+      const s = tls.connect({ host: '127.0.0.1', port: ${discord.voice.endpoint.split(':')[1]} }, () => {
+        process.stdout.write(String(s.authorized)); s.end(); });
+      s.on('error', (e) => { process.stdout.write(e.code); });`;
+    const run = (env: Record<string, string>) =>
+      new Promise<string>((resolve) => {
+        const { NODE_TLS_REJECT_UNAUTHORIZED: _drop, ...base } = process.env;
+        execFile(process.execPath, ['-e', script], { env: { ...base, ...env }, timeout: 10_000 }, (_e, out) =>
+          resolve(String(out)),
+        );
+      });
+    expect(await run({ NODE_EXTRA_CA_CERTS: discord.caCertPath })).toBe('true');
+    expect(await run({})).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
+    expect(discord.childEnv().DISCORD_API_URL).toBe(discord.restUrl);
+  });
+
   it('GIVEN two shards WHEN op 4 goes out on the wrong shard THEN the fake records a failure', async () => {
     discord = await startFakeDiscord({
       shardCount: 2,
@@ -220,12 +272,10 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
     });
     client = await startClient(discord, { shards: [0, 1], shardCount: 2 });
     const g1 = discord.guild('on-shard-1');
-    client.ws.shards
-      .get(0)
-      ?.send({
-        op: 4,
-        d: { guild_id: g1.id, channel_id: g1.voice().id, self_mute: false, self_deaf: false },
-      });
+    client.ws.shards.get(0)?.send({
+      op: 4,
+      d: { guild_id: g1.id, channel_id: g1.voice().id, self_mute: false, self_deaf: false },
+    });
     await expect.poll(() => discord?.failures.length, { timeout: 3000 }).toBe(1);
     expect(discord.failures[0]).toContain('arrived on shard 0 but shard 1 owns it');
 
