@@ -116,8 +116,11 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
   client.on(Events.VoiceStateUpdate, (oldState, newState) => {
     const session = sessions.get(newState.guild.id);
-    if (session && newState.id !== client.user?.id) {
+    if (!session) return;
+    if (newState.id !== client.user?.id) {
       session.onVoiceStateChanged(newState.id, oldState.channelId, newState.channelId);
+    } else if (newState.channelId === null && session.state.status === 'active') {
+      session.onBotDisconnected();
     }
   });
   client.on(Events.Error, (error) => log.error({ err: error }, 'discord client error'));

@@ -142,6 +142,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     return this.#ending;
   }
 
+  /** Discord says the bot is no longer in any voice channel here (a moderator disconnected it). */
+  onBotDisconnected(): void {
+    void this.end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
+  }
+
   /** A voice state changed in this guild: follow humans coming and going. */
   onVoiceStateChanged(userId: string, oldChannelId: string | null, newChannelId: string | null): void {
     if (this.#state.status !== 'active') return;
@@ -245,12 +250,13 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     }
     this.#setState({ status: 'ended', reason });
     for (const observer of o.observers ?? []) observer.ended?.(this, reason);
+    // Ended (and out of the registry) before the notice, so a /join right after it can start anew.
+    this.emit('ended', reason);
     if (notify) {
       await o.notices.post(reason.message).catch((error: unknown) => {
         this.#log.warn({ err: error }, 'could not post the session-end notice');
       });
     }
-    this.emit('ended', reason);
   }
 
   #setState(next: GuildSessionState): void {

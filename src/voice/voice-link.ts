@@ -66,6 +66,8 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   readonly #rejoinTimes: number[] = [];
   #backoffTimer: NodeJS.Timeout | null = null;
   #watchedNetworking: object | null = null;
+  /** The channel of the last Ready state: a Ready elsewhere means a moderator moved us. */
+  #readyChannelId: string | null = null;
 
   private constructor(connection: VoiceConnection, options: VoiceLinkOptions) {
     super();
@@ -151,7 +153,9 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     this.#state = next;
     this.emit('stateChange', old, next);
     if (next.status === 'ready') {
-      if (old.status !== 'connecting' && old.channelId !== next.channelId) this.emit('moved', next.channelId);
+      const previous = this.#readyChannelId;
+      this.#readyChannelId = next.channelId;
+      if (previous !== null && previous !== next.channelId) this.emit('moved', next.channelId);
       this.emit('ready', next.channelId);
     }
     if (next.status === 'ended') this.emit('ended', next.reason);

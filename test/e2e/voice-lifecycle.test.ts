@@ -1,0 +1,189 @@
+// Voice session lifecycle end to end: reconnects, kicks, moves, idle leave, failures, many guilds.
+import { afterEach, describe, expect, it } from 'vitest';
+import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
+import { Permission } from '../fakes/fake-discord/index.ts';
+import { tone } from '../fakes/tones.ts';
+import { type BotWorld, startWorld } from './harness.ts';
+
+let world: BotWorld | null = null;
+afterEach(async () => {
+  await world?.stop();
+  world = null;
+});
+
+const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function joined(options: Parameters<typeof startWorld>[0] = {}) {
+  world = await startWorld(options);
+  const w = world;
+  const alice = w.discord.human('alice');
+  const vc = w.guild.voice();
+  await alice.joinVoice(vc);
+  const reply = await alice.slash('join');
+  const conn = await w.gemini.nextSession(10_000);
+  await reply.text(10_000);
+  return { w, alice, vc, conn, text: w.guild.text() };
+}
+
+describe('voice session lifecycle', () => {
+  it('GIVEN the voice socket closes with 4006 THEN the bot reconnects and audio flows again', async () => {
+    const { w, alice, conn } = await joined();
+    const joinsBefore = w.discord.voiceRequests.filter((r) => r.channelId !== null).length;
+    w.discord.voice.closeBotConnection(w.guild.id, 4006);
+    // 4006 (session no longer valid) cannot be resumed: the bot must ask to join again (op 4).
+    await until(
+      () => w.discord.voiceRequests.filter((r) => r.channelId !== null).length > joinsBefore,
+      'a fresh voice join after 4006',
+    );
+    await until(
+      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
+      'the voice session to be ready again',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await alice.say(tone(440, 800));
+    await conn.waitForAudioStreamEnd(1, 10_000);
+    expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+    expect(w.bot.services.sessions.get(w.guild.id)).toBeDefined();
+  });
+
+  it('GIVEN a moderator disconnects the bot (4014) THEN the session ends cleanly with a message', async () => {
+    const { w, conn, text } = await joined();
+    w.discord.disconnectBot(w.guild);
+    const notice = await w.discord.waitForMessage(text, (m) => /disconnected/i.test(m.content), 10_000);
+    expect(notice.content).toMatch(/disconnected from the voice channel/i);
+    await conn.waitForClose(5_000);
+    expect(w.bot.services.sessions.get(w.guild.id)).toBeUndefined();
+  });
+
+  it('GIVEN Discord closes voice with 4017 (DAVE required) THEN no rejoin storm: the session ends with the reason', async () => {
+    const { w, conn, text } = await joined();
+    const joinsBefore = w.discord.voiceRequests.filter((r) => r.channelId !== null).length;
+    w.discord.voice.closeBotConnection(w.guild.id, 4017);
+    const notice = await w.discord.waitForMessage(
+      text,
+      (m) => /end-to-end encryption/.test(m.content),
+      10_000,
+    );
+    expect(notice.content).toMatch(/DAVE/);
+    await conn.waitForClose(5_000);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // @discordjs/voice fires one immediate rejoin before we see the code; no more than that.
+    expect(
+      w.discord.voiceRequests.filter((r) => r.channelId !== null).length - joinsBefore,
+    ).toBeLessThanOrEqual(1);
+    expect(w.discord.botVoiceState(w.guild)?.channelId ?? null).toBeNull();
+  });
+
+  it('GIVEN a moderator drags the bot to another channel THEN it follows and keeps listening there', async () => {
+    const { w, alice, conn } = await joined({
+      discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] },
+    });
+    const two = w.guild.voice('two');
+    await alice.joinVoice(two);
+    w.discord.moveBot(w.guild, two);
+    await until(
+      () => w.bot.services.sessions.get(w.guild.id)?.voiceChannelId === two.id,
+      'the session to follow the move',
+    );
+    await until(
+      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
+      'voice ready in the new channel',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await alice.say(tone(440, 800));
+    await conn.waitForAudioStreamEnd(1, 10_000);
+    expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+  });
+
+  it('GIVEN the last human leaves THEN the bot leaves after the grace period and says why', async () => {
+    world = await startWorld();
+    const w = world;
+    w.bot.services.store.settings.update(w.guild.id, { idleLeaveSeconds: 1 });
+    const alice = w.discord.human('alice');
+    await alice.joinVoice(w.guild.voice());
+    await (await alice.slash('join')).text(10_000);
+    const conn = await w.gemini.nextSession(10_000);
+    const leftAt = performance.now();
+    await alice.leaveVoice();
+    const notice = await w.discord.waitForMessage(
+      w.guild.text(),
+      (m) => /Everyone left/.test(m.content),
+      10_000,
+    );
+    expect(notice.content).toContain('Everyone left');
+    expect(performance.now() - leftAt).toBeGreaterThanOrEqual(900);
+    await conn.waitForClose(5_000);
+    await until(() => w.discord.botVoiceState(w.guild)?.channelId == null, 'the bot to leave voice');
+  });
+
+  it('GIVEN Gemini rejects the session THEN the channel is told why in one sentence and the bot leaves', async () => {
+    const { w, conn, text } = await joined();
+    conn.close(1008, 'models/unknown is not found for API version v1beta');
+    const notice = await w.discord.waitForMessage(
+      text,
+      (m) =>
+        m.authorId === w.discord.world.bot.id &&
+        /Gemini|model/i.test(m.content) &&
+        !/Listening/.test(m.content),
+      10_000,
+    );
+    expect(notice.content).not.toMatch(/at |Error:|AIza/);
+    await until(() => w.discord.botVoiceState(w.guild)?.channelId == null, 'the bot to leave voice');
+  });
+
+  it('GIVEN /join when the bot may not Connect THEN one clear ephemeral sentence, no voice join', async () => {
+    world = await startWorld();
+    const w = world;
+    const vc = w.guild.voice();
+    w.discord.setPermissionOverwrite(
+      vc,
+      { kind: 'user', id: w.discord.world.bot.id },
+      { deny: Permission.Connect },
+    );
+    const alice = w.discord.human('alice');
+    await alice.joinVoice(vc);
+    const reply = await alice.slash('join');
+    const text = await reply.text(5_000);
+    expect(text).toMatch(/I need the Connect permission/);
+    expect(reply.ephemeral).toBe(true);
+    expect(w.discord.voiceRequests).toHaveLength(0);
+  });
+
+  it('GIVEN two guilds each with a speaker THEN each Gemini session hears only its own guild', async () => {
+    world = await startWorld({ discord: { guilds: [{ name: 'red' }, { name: 'blue' }] } });
+    const w = world;
+    const red = w.discord.guild('red');
+    const blue = w.discord.guild('blue');
+    const alice = w.discord.human('alice');
+    const bob = w.discord.human('bob');
+    await alice.joinVoice(red.voice());
+    await bob.joinVoice(blue.voice());
+    await (await alice.slash('join', {}, red.text())).text(10_000);
+    const redConn = await w.gemini.nextSession(10_000);
+    await (await bob.slash('join', {}, blue.text())).text(10_000);
+    const blueConn = await w.gemini.nextSession(10_000);
+    await Promise.all([alice.say(tone(400, 1000)), bob.say(tone(900, 1000))]);
+    await Promise.all([redConn.waitForAudioStreamEnd(1, 10_000), blueConn.waitForAudioStreamEnd(1, 10_000)]);
+    const region = { startMs: 200, endMs: 900 };
+    const redHeard = mono16k(redConn.audio);
+    const blueHeard = mono16k(blueConn.audio);
+    expect(levelAtDbfs(redHeard, 400, region)).toBeGreaterThan(-20);
+    expect(levelAtDbfs(redHeard, 900, region)).toBeLessThan(-60);
+    expect(levelAtDbfs(blueHeard, 900, region)).toBeGreaterThan(-20);
+    expect(levelAtDbfs(blueHeard, 400, region)).toBeLessThan(-60);
+    // and answers go to the right channel
+    await blueConn.sendAudio(tone(600, 300, { sampleRate: 24_000, channels: 1 }).samples);
+    blueConn.turnComplete();
+    const blueBot = w.discord.botAudioIn(blue);
+    await blueBot.until(() => blueBot.audioMs() >= 300, 5_000);
+    expect(w.discord.botAudioIn(red).audioMs()).toBe(0);
+  });
+});
