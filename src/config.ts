@@ -94,9 +94,15 @@ const SETTINGS = {
     schema: optional(intIn(1, 10_000)).default(100),
     expected: 'how many voice sessions one process may run at once (1–10000)',
   },
-  SHARD_COUNT: {
+  // Not SHARD_COUNT: discord.js's Client reads that variable itself (the ShardingManager sets it for
+  // each child), and Number('auto') there makes every Client construction throw.
+  TOTAL_SHARDS: {
     schema: optional(z.union([z.literal('auto'), intIn(1, 10_000)])).default('auto'),
     expected: "'auto' or a number of shards (only used by npm run start:sharded)",
+  },
+  SHARD_SPAWN_DELAY_MS: {
+    schema: optional(intIn(0, 60_000)).default(5_500),
+    expected: 'milliseconds between starting two shards (Discord allows one login per 5 s per bucket)',
   },
   METRICS_PORT: {
     schema: optional(intIn(1, 65_535)),

@@ -30,7 +30,7 @@ describe('config', () => {
       UPLINK_CHUNK_MS: 20,
       SILENCE_TAIL_MS: 1000,
       MAX_LIVE_SESSIONS: 100,
-      SHARD_COUNT: 'auto',
+      TOTAL_SHARDS: 'auto',
     });
     expect(config.GEMINI_BASE_URL).toBeUndefined();
     expect(config.COMMANDS_GUILD_ID).toBeUndefined();
@@ -54,7 +54,7 @@ describe('config', () => {
       UPLINK_CHUNK_MS: '40',
       SILENCE_TAIL_MS: '1500',
       MAX_LIVE_SESSIONS: '7',
-      SHARD_COUNT: '2',
+      TOTAL_SHARDS: '2',
       METRICS_PORT: '9464',
     });
     expect(config).toMatchObject({
@@ -71,7 +71,7 @@ describe('config', () => {
       UPLINK_CHUNK_MS: 40,
       SILENCE_TAIL_MS: 1500,
       MAX_LIVE_SESSIONS: 7,
-      SHARD_COUNT: 2,
+      TOTAL_SHARDS: 2,
       METRICS_PORT: 9464,
     });
   });
@@ -111,7 +111,7 @@ describe('config', () => {
     ['UPLINK_CHUNK_MS', '200'],
     ['SILENCE_TAIL_MS', '10'],
     ['MAX_LIVE_SESSIONS', '0'],
-    ['SHARD_COUNT', 'many'],
+    ['TOTAL_SHARDS', 'many'],
     ['METRICS_PORT', '70000'],
   ])('GIVEN %s=%j THEN it is rejected by name with what is expected', (name, value) => {
     const problems = problemsOf({ ...base, [name]: value });
