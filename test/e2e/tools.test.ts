@@ -1,0 +1,203 @@
+// Tools end to end: registered as slash commands, listed by /tools, run by people and by Gemini.
+import { afterEach, describe, expect, it } from 'vitest';
+import { tone } from '../fakes/tones.ts';
+import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
+
+let world: BotWorld | null = null;
+afterEach(async () => {
+  await world?.stop();
+  world = null;
+});
+
+const BUILTIN_TOOLS = [
+  'current_time',
+  'roll_dice',
+  'calculate',
+  'voice_members',
+  'post_message',
+  'set_reminder',
+  'leave_voice',
+];
+
+/** The world with the probe tools registered, alice in voice, /join done; returns the Live socket. */
+async function joinedWithProbes() {
+  const probes: ToolProbes = toolProbes();
+  world = await startWorld({ bot: { extraTools: probes.tools } });
+  const w = world;
+  const alice = w.discord.human('alice');
+  await alice.joinVoice(w.guild.voice());
+  const reply = await alice.slash('join');
+  const conn = await w.gemini.nextSession(10_000);
+  expect(await reply.text(10_000)).toContain('Listening');
+  return { w, alice, conn, probes };
+}
+
+function sessionActive(w: BotWorld): boolean {
+  return w.bot.services.sessions.get(w.guild.id)?.state.status === 'active';
+}
+
+describe('tools as slash commands', () => {
+  it('GIVEN the bot started THEN Discord has /tools and one command per built-in tool, with its options', async () => {
+    world = await startWorld();
+    const registered = world.discord.commands.global;
+    const names = registered.map((c) => c.name);
+    expect(names).toContain('tools');
+    for (const tool of BUILTIN_TOOLS) expect(names).toContain(tool);
+    const dice = registered.find((c) => c.name === 'roll_dice');
+    expect(dice?.options).toEqual([
+      expect.objectContaining({ name: 'notation', type: 3, required: true, description: expect.any(String) }),
+    ]);
+    for (const command of registered) {
+      expect(String(command.name)).toMatch(/^[a-z0-9_-]{1,32}$/);
+      expect(String(command.description).length).toBeLessThanOrEqual(100);
+    }
+  });
+
+  it('GIVEN /tools THEN an ephemeral embed lists every tool with its description and parameters', async () => {
+    world = await startWorld();
+    const reply = await world.discord.human('alice').slash('tools');
+    await reply.text(10_000);
+    expect(reply.ephemeral).toBe(true);
+    const embed = reply.original?.embeds[0] as { title: string; fields: { name: string; value: string }[] };
+    expect(embed.title).toBe('Tools');
+    const fieldNames = embed.fields.map((f) => f.name);
+    for (const tool of BUILTIN_TOOLS) expect(fieldNames).toContain(`/${tool}`);
+    const dice = embed.fields.find((f) => f.name === '/roll_dice')?.value ?? '';
+    expect(dice).toContain('Roll dice');
+    expect(dice).toContain('`notation` (text, required)');
+  });
+
+  it('GIVEN /roll_dice 2d6+1 THEN the reply shows two dice from 1 to 6 and their sum plus one', async () => {
+    world = await startWorld();
+    const reply = await world.discord.human('alice').slash('roll_dice', { notation: '2d6+1' });
+    const text = await reply.text(10_000);
+    const match = /^🎲 2d6\+1: \[(\d+), (\d+)\] \+ 1 = \*\*(\d+)\*\*$/.exec(text);
+    expect(match, text).not.toBeNull();
+    const [a, b, total] = (match ?? []).slice(1).map(Number) as [number, number, number];
+    for (const die of [a, b]) expect(die >= 1 && die <= 6).toBe(true);
+    expect(total).toBe(a + b + 1);
+    expect(reply.ephemeral).toBe(false);
+  });
+
+  it('GIVEN /calculate THEN the exact result; GIVEN hostile input THEN only the caller sees a readable error', async () => {
+    world = await startWorld();
+    const alice = world.discord.human('alice');
+    const good = await alice.slash('calculate', { expression: '(12.5 * 4) / 2 + 2^10' });
+    expect(await good.text(10_000)).toBe('🧮 `(12.5 * 4) / 2 + 2^10` = **1049**');
+
+    const hostile = await alice.slash('calculate', { expression: 'process.exit()' });
+    const error = await hostile.text(10_000);
+    expect(error.startsWith('⚠️ ')).toBe(true);
+    expect(error.length).toBeLessThan(300);
+    expect(hostile.ephemeral).toBe(true);
+    // The bot is still here and answering.
+    const after = await alice.slash('calculate', { expression: '6*7' });
+    expect(await after.text(10_000)).toContain('**42**');
+  });
+});
+
+describe('tools called by Gemini during a voice session', () => {
+  it('GIVEN Gemini calls calculate THEN it gets a toolResponse with the same id and the exact result', async () => {
+    const { conn } = await joinedWithProbes();
+    const response = await conn.callTool('calculate', { expression: '2^16 - 1' }, { id: 'fn-calc-1' });
+    expect(response.id).toBe('fn-calc-1');
+    expect(response.name).toBe('calculate');
+    expect(response.response).toEqual({ output: { expression: '2^16 - 1', result: '65535' } });
+  });
+
+  it('GIVEN Gemini calls voice_members and post_message THEN it hears who is there and the post appears', async () => {
+    const { w, conn } = await joinedWithProbes();
+    const members = await conn.callTool('voice_members');
+    expect(members.response).toEqual({ output: { count: 1, members: [{ name: 'alice' }] } });
+
+    const text = 'Docs: https://example.com/guide @everyone';
+    const posted = await conn.callTool('post_message', { text });
+    expect(posted.response).toEqual({ output: 'Posted the message in the text channel.' });
+    const message = await w.discord.waitForMessage(w.guild.text(), (m) => m.content === text);
+    expect(message.authorId).toBe(w.discord.world.bot.id);
+    expect(message.mentionEveryone).toBe(false);
+  });
+
+  it('GIVEN a tool that throws, one that hangs and invalid args THEN each answers a readable error and the session goes on', async () => {
+    const { w, alice, conn, probes } = await joinedWithProbes();
+
+    const thrown = await conn.callTool('explode', {}, { id: 'fn-explode' });
+    expect(thrown.id).toBe('fn-explode');
+    expect(thrown.response).toEqual({ error: 'explode failed because of an internal error.' });
+    // Neither the exception's text nor a stack trace reaches the model.
+    const everythingSent = JSON.stringify(conn.messages);
+    expect(everythingSent).not.toContain(EXPLODE_SECRET);
+    expect(everythingSent).not.toContain('at execute');
+
+    const startedAt = performance.now();
+    const hung = await conn.callTool('hang', {}, { id: 'fn-hang' });
+    const hungMs = performance.now() - startedAt;
+    expect(hung.id).toBe('fn-hang');
+    expect(hung.response).toEqual({
+      error: 'hang did not finish: It took longer than 0.3 s and was stopped.',
+    });
+    expect(hungMs).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 20);
+    expect(hungMs).toBeLessThan(HANG_TIMEOUT_MS + 2_000);
+    expect(probes.aborted).toContain('hang');
+
+    const invalid = await conn.callTool('roll_dice', { notation: 42 }, { id: 'fn-invalid' });
+    expect(invalid.id).toBe('fn-invalid');
+    const invalidError = (invalid.response as { error?: string }).error ?? '';
+    expect(invalidError).toMatch(/^Invalid arguments for roll_dice: "notation": /);
+
+    const missing = await conn.callTool('calculate', {}, { id: 'fn-missing' });
+    expect((missing.response as { error?: string }).error).toBe(
+      'Invalid arguments for calculate: "expression" is missing (expected string).',
+    );
+
+    const unknown = await conn.callTool('format_disk', {}, { id: 'fn-unknown' });
+    expect(unknown.response).toEqual({ error: 'There is no tool named "format_disk".' });
+
+    // The session goes on: still active, a later call works and speech still reaches Gemini.
+    expect(sessionActive(w)).toBe(true);
+    expect(conn.isOpen).toBe(true);
+    const later = await conn.callTool('calculate', { expression: '1+1' }, { id: 'fn-later' });
+    expect(later.response).toEqual({ output: { expression: '1+1', result: '2' } });
+    const before = conn.audioMs;
+    await alice.say(tone(440, 400));
+    await conn.waitForAudio(before + 300, 10_000);
+    // No secret leaked into the bot's logs either.
+    const logs = w.logLines.join('');
+    expect(logs).not.toContain(TEST_DISCORD_TOKEN);
+    expect(logs).not.toContain(TEST_GEMINI_KEY);
+  });
+
+  it('GIVEN a toolCallCancellation THEN the running tool is aborted and Gemini gets no response for it', async () => {
+    const { w, conn, probes } = await joinedWithProbes();
+    const started = probes.slowStarted();
+    void conn.callTool('slow_task', {}, { id: 'fn-slow' });
+    await started;
+    expect(probes.aborted).not.toContain('slow_task');
+
+    const abortedAt = performance.now();
+    const aborted = probes.slowAborted();
+    conn.cancelToolCalls(['fn-slow']);
+    await aborted;
+    expect(performance.now() - abortedAt).toBeLessThan(2_000);
+
+    // Responses travel in order on the socket: one sent for the cancelled call would arrive first.
+    const next = await conn.callTool('calculate', { expression: '3*3' }, { id: 'fn-after-cancel' });
+    expect(next.response).toEqual({ output: { expression: '3*3', result: '9' } });
+    expect(conn.toolResponses.map((r) => r.id)).toEqual(['fn-after-cancel']);
+    expect(sessionActive(w)).toBe(true);
+  });
+
+  it('GIVEN a tool still running at /leave THEN it is aborted and the bot leaves', async () => {
+    const { w, alice, probes } = await joinedWithProbes();
+    const conn = w.gemini.connections[0];
+    const started = probes.slowStarted();
+    void conn?.callTool('slow_task', {}, { id: 'fn-slow-leave' });
+    await started;
+    const aborted = probes.slowAborted();
+    const leave = await alice.slash('leave');
+    await leave.text(10_000);
+    await aborted;
+    expect(conn?.toolResponses.some((r) => r.id === 'fn-slow-leave')).toBe(false);
+  });
+});
