@@ -5,6 +5,7 @@ import { configCommand } from '../commands/config.ts';
 import { joinCommand } from '../commands/join.ts';
 import { leaveCommand } from '../commands/leave.ts';
 import { optInCommand, optOutCommand } from '../commands/optout.ts';
+import { statusCommand } from '../commands/status.ts';
 import { toolsCommand } from '../commands/tools.ts';
 import { usageCommand } from '../commands/usage.ts';
 import { type Clock, systemClock } from './clock.ts';
@@ -18,7 +19,10 @@ import { registerCommands } from './discord/register-commands.ts';
 import { toolServicesFor } from './discord/tool-services.ts';
 import { SessionLauncher } from './guild/session-launcher.ts';
 import { SessionRegistry } from './guild/session-registry.ts';
+import { VoiceLatency } from './guild/voice-latency.ts';
 import type { Logger } from './log.ts';
+import { BotMetrics } from './metrics/bot-metrics.ts';
+import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.ts';
 import { openStore, type Store } from './store/index.ts';
 import { builtinTools } from './tools/builtin/builtin-tools.ts';
 import type { AnyTool } from './tools/define-tool.ts';
@@ -39,6 +43,8 @@ export interface BotServices {
   reminders: ReminderScheduler;
   sessions: SessionRegistry;
   launcher: SessionLauncher;
+  latency: VoiceLatency;
+  metrics: BotMetrics;
 }
 
 /** Test hooks; production passes nothing. */
@@ -65,6 +71,7 @@ export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
     optInCommand,
     usageCommand,
     toolsCommand,
+    statusCommand,
   ];
   return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
@@ -87,7 +94,10 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     servicesFor: toolServicesFor(client, sessions),
     logger: log.child({ part: 'tools' }),
   });
+  const metrics = new BotMetrics({ activeSessions: () => sessions.size });
+  const latency = new VoiceLatency({ clock, onSample: (ms) => metrics.observeLatency(ms) });
   const launcher = new SessionLauncher({
+    observers: [latency, metrics.observer],
     config,
     log,
     clock,
@@ -100,7 +110,21 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
       ? {}
       : { usageMeterIntervalMs: options.usageMeterIntervalMs }),
   });
-  return { config, log, clock, client, codec, ai, store, tools, reminders, sessions, launcher };
+  return {
+    config,
+    log,
+    clock,
+    client,
+    codec,
+    ai,
+    store,
+    tools,
+    reminders,
+    sessions,
+    launcher,
+    latency,
+    metrics,
+  };
 }
 
 export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
@@ -143,11 +167,21 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   }
 
   let stopped: Promise<void> | undefined;
+  let metricsServer: MetricsServer | null;
+  try {
+    metricsServer = await startMetrics(services, () => stopped === undefined);
+  } catch (error) {
+    store.close();
+    await client.destroy();
+    throw error;
+  }
   return {
     services,
     stop(reason) {
       stopped ??= (async () => {
         log.info({ reason, sessions: sessions.size }, 'stopping');
+        await metricsServer?.close();
+        services.metrics.stop();
         await sessions.endAll({ code: 'BOT_STOPPING', message: reason });
         tools.abortAll('the bot is stopping');
         reminders.dispose();
@@ -157,4 +191,21 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       return stopped;
     },
   };
+}
+
+/**
+ * METRICS_PORT is the first shard's port: every shard process of `npm run start:sharded` inherits
+ * the same setting, so shard n listens on METRICS_PORT + n.
+ */
+async function startMetrics(services: BotServices, running: () => boolean): Promise<MetricsServer | null> {
+  const { config, client, metrics, log } = services;
+  if (config.METRICS_PORT === undefined) return null;
+  metrics.start();
+  return startMetricsServer({
+    port: config.METRICS_PORT + (client.shard?.ids[0] ?? 0),
+    contentType: metrics.registry.contentType,
+    render: () => metrics.render(),
+    healthy: () => running() && client.isReady(),
+    log: log.child({ part: 'metrics' }),
+  });
 }

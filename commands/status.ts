@@ -1,0 +1,88 @@
+// /status: this server's voice session — state, uptime, reconnects, dropped audio, voice-to-voice latency.
+import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
+import type { Clock } from '../src/clock.ts';
+import type { Command } from '../src/discord/command.ts';
+import { requireGuild } from '../src/discord/preconditions.ts';
+import type { GuildSession } from '../src/guild/guild-session.ts';
+import type { SessionRegistry } from '../src/guild/session-registry.ts';
+import type { LatencySummary, VoiceLatency } from '../src/guild/voice-latency.ts';
+
+export interface StatusServices {
+  sessions: SessionRegistry;
+  latency: VoiceLatency;
+  clock: Clock;
+}
+
+/** The numbers /status shows, read from one session at one moment. */
+export interface SessionStatus {
+  state: string;
+  geminiState: string;
+  voiceChannelId: string;
+  uptimeMs: number;
+  reconnects: number;
+  badPackets: number;
+  droppedUplinkMs: number;
+  underrunFrames: number;
+  latency: LatencySummary;
+}
+
+export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowMs: number): SessionStatus {
+  const state = session.state;
+  const live = session.live;
+  const counters = live?.counters;
+  return {
+    state: state.status,
+    geminiState: live?.state.status ?? 'closed',
+    voiceChannelId: session.voiceChannelId,
+    uptimeMs: state.status === 'active' ? nowMs - state.since : 0,
+    reconnects: counters?.reconnects ?? 0,
+    badPackets: session.uplink?.stats.badPackets ?? 0,
+    droppedUplinkMs: (session.uplink?.stats.droppedMs ?? 0) + (counters?.droppedUplinkMs ?? 0),
+    underrunFrames: session.downlink?.stats.underrunFrames ?? 0,
+    latency: latency.summary(session),
+  };
+}
+
+export function formatDuration(ms: number): string {
+  const s = Math.floor(ms / 1000);
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  if (h > 0) return `${h} h ${m} min`;
+  if (m > 0) return `${m} min ${s % 60} s`;
+  return `${s} s`;
+}
+
+const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
+
+export function statusText(status: SessionStatus): string {
+  const { latency } = status;
+  const latencyLine =
+    latency.count === 0
+      ? 'Voice-to-voice latency: no answers yet'
+      : `Voice-to-voice latency: p50 ${ms(latency.p50Ms)}, p95 ${ms(latency.p95Ms)} (${latency.count} answers)`;
+  return [
+    `**Voice session**: ${status.state} in <#${status.voiceChannelId}>, Gemini ${status.geminiState}`,
+    `Uptime: ${formatDuration(status.uptimeMs)}`,
+    `Reconnects to Gemini: ${status.reconnects}`,
+    `Dropped: ${status.badPackets} bad voice packets, ${Math.round(status.droppedUplinkMs)} ms of speech; ` +
+      `${status.underrunFrames} silent frames (${status.underrunFrames * 20} ms) waiting for Gemini`,
+    latencyLine,
+  ].join('\n');
+}
+
+export const statusCommand: Command<StatusServices> = {
+  data: new SlashCommandBuilder()
+    .setName('status')
+    .setDescription("This server's voice session: uptime, reconnects, dropped audio and latency")
+    .setContexts(InteractionContextType.Guild)
+    .toJSON(),
+
+  async execute(interaction, { sessions, latency, clock }) {
+    const { guild } = requireGuild(interaction);
+    const session = sessions.get(guild.id);
+    const content = session
+      ? statusText(sessionStatus(session, latency, clock.now()))
+      : 'I am not in a voice channel in this server. Use /join to start.';
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+  },
+};
