@@ -1,8 +1,9 @@
 // `npm run bench`: runs each benchmark suite in order. Add a suite by importing it into `suites`.
 import { audioPathBench } from './audio-path.bench.ts';
 import type { BenchSuite } from './measure.ts';
+import { voiceLatencyBench } from './voice-latency.bench.ts';
 
-const suites: readonly BenchSuite[] = [audioPathBench];
+const suites: readonly BenchSuite[] = [audioPathBench, voiceLatencyBench];
 
 console.log(`node ${process.version}, ${process.arch}, pid ${process.pid}`);
 for (const suite of suites) {
