@@ -42,7 +42,10 @@ function recordingSink(now: () => number) {
       writes.push({ op: 'remove', id, content: '', atMs: now() });
     },
   };
-  return { sink, writes, messages, failNext: (n: number) => void (failures = n) };
+  const failNext = (n: number): void => {
+    failures = n;
+  };
+  return { sink, writes, messages, failNext };
 }
 
 function setup(overrides: Partial<TranscriptPublisherOptions> = {}) {
