@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // node:sqlite prints an ExperimentalWarning once per process; nothing else is silenced.
+    execArgv: ['--disable-warning=ExperimentalWarning'],
     reporters: ['default', './test/summary-reporter.ts'],
   },
 });
