@@ -120,6 +120,24 @@ describe('/config', () => {
     const { conn } = await join(w, bob);
     expect(setupOf(conn)).toMatchObject({ voiceName: 'Puck', systemInstruction: DEFAULT_PERSONA });
   });
+
+  it('GIVEN an unknown voice or an over-long persona THEN the manager reads why and nothing is stored', async () => {
+    const { w, manager } = await worldWithManagers();
+    const alice = manager('alice');
+    const voice = await alice.slash('config voice', { name: 'Bogus' });
+    const voiceError = await voice.text(10_000);
+    expect(voiceError).toMatch(/^Voice must be /);
+    expect(voiceError).toContain('Kore');
+    expect(voice.ephemeral).toBe(true);
+    const persona = await submitModal(w.discord, alice, 'config:persona', {
+      persona: 'x'.repeat(PERSONA_MAX_CHARS + 1),
+    });
+    expect(await persona.text(10_000)).toMatch(/^Persona must be /);
+
+    await alice.joinVoice(w.guild.voice());
+    const { conn } = await join(w, alice);
+    expect(setupOf(conn)).toMatchObject({ voiceName: 'Puck', systemInstruction: DEFAULT_PERSONA });
+  });
 });
 
 describe('/optout and /optin', () => {
