@@ -1,0 +1,127 @@
+// /status and the Prometheus endpoint after a real conversation through the fakes.
+import { createServer } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
+import { tone } from '../fakes/tones.ts';
+import { type BotWorld, startWorld } from './harness.ts';
+
+let world: BotWorld | null = null;
+afterEach(async () => {
+  await world?.stop();
+  world = null;
+});
+
+const answer = (ms: number) => tone(600, ms, { sampleRate: 24_000, channels: 1 }).samples;
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
+
+async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!check()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Two turns: alice speaks 600 ms (the first with one corrupt Opus packet), Gemini answers after
+ * its turn detection (audioStreamEnd) in bursts with pauses. Returns the voice-to-voice latencies
+ * the test itself measured: end of alice's clip → first bot packet captured by the fake.
+ */
+async function converse(w: BotWorld, conn: FakeLiveConnection, turns: number): Promise<number[]> {
+  const alice = w.discord.human('alice');
+  const capture = w.discord.botAudioIn(w.guild);
+  const measured: number[] = [];
+  for (let turn = 1; turn <= turns; turn++) {
+    const said = await alice.say(tone(440, 600), turn === 1 ? { faults: { corruptOpus: [10] } } : {});
+    const speechEndMs = (said.firstPacketAtMs ?? 0) + 600;
+    // Gemini answers once the bot's uplink has closed the turn (silence tail, then audioStreamEnd).
+    await until(() => w.bot.services.sessions.get(w.guild.id)?.uplink?.streaming === false, 'end of turn');
+    const before = capture.packets.length;
+    // Bursts of 100 ms with 300 ms pauses: the bot must fill the gaps with silence (underruns).
+    await conn.sendAudio(answer(600), { chunkMs: 20, pauseEveryMs: 100, pauseMs: 300 });
+    conn.turnComplete();
+    await capture.until((c) => c.packets.length > before, 5_000);
+    measured.push((capture.packets[before]?.arrivalMs ?? 0) - speechEndMs);
+    await until(() => w.bot.services.sessions.get(w.guild.id)?.downlink?.speaking === false, 'answer played');
+  }
+  return measured;
+}
+
+async function joined(env: Record<string, string> = {}) {
+  world = await startWorld({ env });
+  const w = world;
+  const alice = w.discord.human('alice');
+  await alice.joinVoice(w.guild.voice());
+  await (await alice.slash('join')).text(10_000);
+  const conn = await w.gemini.nextSession(10_000);
+  return { w, alice, conn };
+}
+
+describe('/status', () => {
+  it('GIVEN no session THEN /status says the bot is not in voice', async () => {
+    world = await startWorld();
+    const text = await (await world.discord.human('alice').slash('status')).text(10_000);
+    expect(text).toContain('not in a voice channel');
+  });
+
+  it('GIVEN two answered turns, a corrupt packet, gappy answers and a reconnect THEN /status shows those numbers', async () => {
+    const { w, alice, conn } = await joined();
+    const measured = await converse(w, conn, 2);
+    conn.close(1011, 'internal error');
+    await w.gemini.nextSession(10_000);
+    const text = await (await alice.slash('status')).text(10_000);
+    console.info(`/status:\n${text}\ntest-measured latencies: ${measured.map(Math.round).join(', ')} ms`);
+
+    expect(text).toContain('active');
+    expect(text).toMatch(/Uptime: \d+ s/);
+    expect(text).toContain('Reconnects to Gemini: 1');
+    const dropped = /Dropped: (\d+) bad voice packets, \d+ ms of speech; (\d+) silent frames/.exec(text);
+    expect(Number(dropped?.[1])).toBeGreaterThanOrEqual(1);
+    expect(Number(dropped?.[2])).toBeGreaterThan(0);
+    const latency = /p50 (\d+) ms, p95 (\d+) ms \((\d+) answers\)/.exec(text);
+    expect(Number(latency?.[3])).toBe(2);
+    // With two answers p50 is the faster and p95 the slower one; the bot's measures agree with
+    // the ones taken from outside (clip end → first captured packet) within a few frames.
+    expect(Math.abs(Number(latency?.[1]) - Math.min(...measured))).toBeLessThan(100);
+    expect(Math.abs(Number(latency?.[2]) - Math.max(...measured))).toBeLessThan(100);
+  });
+});
+
+describe('metrics', () => {
+  it('GIVEN METRICS_PORT and an answered turn THEN /metrics counts it and /healthz is ok; both stop with the bot', async () => {
+    const port = await freePort();
+    const { w, conn } = await joined({ METRICS_PORT: String(port) });
+    await converse(w, conn, 1);
+    const base = `http://127.0.0.1:${port}`;
+
+    const health = await fetch(`${base}/healthz`);
+    expect(health.status).toBe(200);
+    const response = await fetch(`${base}/metrics`);
+    expect(response.headers.get('content-type')).toContain('text/plain');
+    const body = await response.text();
+    const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(body)?.[1]);
+    expect(value('voicebot_sessions_active')).toBe(1);
+    expect(value('voicebot_sessions_started_total')).toBe(1);
+    // ~600 ms of speech + the 1 s silence tail, in 20 ms frames.
+    expect(value('voicebot_uplink_frames_total')).toBeGreaterThan(60);
+    expect(value('voicebot_uplink_bad_packets_total')).toBeGreaterThanOrEqual(1);
+    expect(value('voicebot_downlink_packets_total')).toBeGreaterThanOrEqual(30);
+    expect(value('voicebot_downlink_underrun_frames_total')).toBeGreaterThan(0);
+    expect(value('voicebot_voice_latency_seconds_count')).toBe(1);
+    expect(value('voicebot_voice_latency_seconds_sum')).toBeGreaterThan(0.5);
+    const lagP99 = Number(/^voicebot_event_loop_lag_seconds\{quantile="0.99"\} (\S+)$/m.exec(body)?.[1]);
+    expect(lagP99).toBeGreaterThan(0);
+    expect(lagP99).toBeLessThan(1);
+
+    await w.stop();
+    await expect(fetch(`${base}/healthz`)).rejects.toThrow();
+  });
+});
