@@ -15,6 +15,7 @@ import type { Config } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
 import type { Command } from './discord/command.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
+import { MentionHandler } from './discord/mentions.ts';
 import { registerCommands } from './discord/register-commands.ts';
 import { toolServicesFor } from './discord/tool-services.ts';
 import { SessionLauncher } from './guild/session-launcher.ts';
@@ -29,6 +30,7 @@ import type { AnyTool } from './tools/define-tool.ts';
 import { ToolRegistry } from './tools/registry.ts';
 import { ReminderScheduler } from './tools/reminders.ts';
 import { toolCommands } from './tools/tool-commands.ts';
+import { transcriptObserver } from './transcripts/session-transcripts.ts';
 
 /** Every instance commands and handlers may need; built once per process, passed down. */
 export interface BotServices {
@@ -97,7 +99,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
   const metrics = new BotMetrics({ activeSessions: () => sessions.size });
   const latency = new VoiceLatency({ clock, onSample: (ms) => metrics.observeLatency(ms) });
   const launcher = new SessionLauncher({
-    observers: [latency, metrics.observer],
+    observers: [latency, metrics.observer, transcriptObserver({ client, store, clock, log })],
     config,
     log,
     clock,
@@ -138,6 +140,17 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   );
 
   client.on(Events.InteractionCreate, (interaction) => void router.handle(interaction));
+  const mentions = new MentionHandler({
+    client,
+    ai: services.ai,
+    textModel: config.GEMINI_TEXT_MODEL,
+    tools,
+    sessions,
+    store,
+    clock: services.clock,
+    log,
+  });
+  client.on(Events.MessageCreate, (message) => void mentions.handle(message));
   client.on(Events.VoiceStateUpdate, (oldState, newState) => {
     const session = sessions.get(newState.guild.id);
     if (!session) return;

@@ -1,0 +1,215 @@
+// Answers @mention questions: through the guild's voice session when it has one, else generateContent.
+import type { GoogleGenAI } from '@google/genai';
+import type { Client, Message } from 'discord.js';
+import type { Clock } from '../clock.ts';
+import { BotError, UserFacingError } from '../errors.ts';
+import type { SessionRegistry } from '../guild/session-registry.ts';
+import { answerText } from '../live/text-answer.ts';
+import type { ToolPort } from '../live/tool-port.ts';
+import type { Logger } from '../log.ts';
+import type { Store } from '../store/index.ts';
+import { escapeSpoken, neutraliseMentions, splitMessage } from '../transcripts/format.ts';
+import { replyChain, stripBotMention } from './mentions-history.ts';
+import {
+  DEFAULT_IMAGE_LIMITS,
+  downloadImages,
+  type ImageLimits,
+  imageAttachments,
+} from './mentions-images.ts';
+import { MentionRateLimiter } from './mentions-rate-limit.ts';
+import { askVoiceSession } from './mentions-voice.ts';
+
+export interface MentionHandlerOptions {
+  client: Client;
+  ai: GoogleGenAI;
+  textModel: string;
+  tools: ToolPort;
+  sessions: SessionRegistry;
+  store: Store;
+  clock: Clock;
+  log: Logger;
+  /** Injected so tests (and proxies) can route downloads; defaults to the global fetch. */
+  fetch?: typeof fetch;
+  images?: ImageLimits;
+  rateLimit?: { max: number; windowMs: number };
+  /** Bound on a whole text answer, tool rounds included (ms). */
+  textTimeoutMs?: number;
+  /** How long a voice-session answer may take before we give up on its transcript (ms). */
+  voiceTimeoutMs?: number;
+  /** Messages of the reply chain given to the model as context. */
+  historyMessages?: number;
+}
+
+const NO_MENTIONS = { parse: [] as [], repliedUser: false };
+/** Discord shows "typing…" for about 10 s; renewed a little sooner so it never flickers off. */
+const TYPING_RENEW_MS = 8_000;
+
+export const EMPTY_QUESTION_HINT =
+  'Ask me something after the mention, e.g. "@me what is 12 × 7?" You can attach up to 4 images, too.';
+
+const TEXT_INSTRUCTION =
+  'You are answering a text message in a Discord server. Answer concisely; Discord markdown is fine.';
+
+export class MentionHandler {
+  readonly #o: MentionHandlerOptions;
+  readonly #limiter: MentionRateLimiter;
+  readonly #images: ImageLimits;
+
+  constructor(options: MentionHandlerOptions) {
+    this.#o = options;
+    this.#images = options.images ?? DEFAULT_IMAGE_LIMITS;
+    this.#limiter = new MentionRateLimiter({
+      max: options.rateLimit?.max ?? 5,
+      windowMs: options.rateLimit?.windowMs ?? 60_000,
+      now: () => options.clock.now(),
+    });
+  }
+
+  /** MessageCreate entry point. Never throws: failures become one sentence in a reply. */
+  async handle(message: Message): Promise<void> {
+    const botId = this.#o.client.user?.id;
+    if (!botId || message.author.bot || !message.inGuild()) return;
+    // Only a direct mention (or a reply to the bot) is a question; @everyone, @here and roles are not.
+    if (!message.mentions.users.has(botId)) return;
+    const log = this.#o.log.child({ part: 'mentions', guildId: message.guildId, messageId: message.id });
+    try {
+      await this.#answer(message, botId, log);
+    } catch (error) {
+      await this.#replyFailure(message, error, log);
+    }
+  }
+
+  async #answer(message: Message<true>, botId: string, log: Logger): Promise<void> {
+    const question = this.#questionText(message, botId);
+    const attachments = imageAttachments(message.attachments, this.#images);
+    if (question === '' && attachments.length === 0) {
+      await this.#reply(message, EMPTY_QUESTION_HINT);
+      return;
+    }
+    const slot = this.#limiter.take(message.author.id);
+    if (!slot.allowed) {
+      const seconds = Math.max(1, Math.ceil(slot.retryInMs / 1000));
+      await this.#reply(
+        message,
+        `You're asking faster than I can answer — please try again in ${seconds} s.`,
+      );
+      return;
+    }
+    const images = await downloadImages(attachments, this.#images, this.#o.fetch ?? fetch);
+    const text = question === '' ? 'What is in this image?' : question;
+    const live = this.#o.sessions.get(message.guildId)?.live;
+    if (live) {
+      log.debug({ images: images.length }, 'mention answered through the voice session');
+      const answer = await askVoiceSession(
+        live,
+        `${message.member?.displayName ?? 'Someone'} asks: ${text}`,
+        images,
+        {
+          clock: this.#o.clock,
+          timeoutMs: this.#o.voiceTimeoutMs ?? 30_000,
+          imageRetryMs: 1_050,
+        },
+      );
+      const reply = answer
+        ? `${escapeSpoken(answer.text)}${answer.cutOff ? ' — *interrupted*' : ''}`
+        : 'I answered in the voice channel, but no transcript of it reached me in time.';
+      await this.#replyLong(message, reply);
+      return;
+    }
+    log.debug({ images: images.length }, 'mention answered with generateContent');
+    await this.#answerWithText(message, botId, text, images);
+  }
+
+  async #answerWithText(
+    message: Message<true>,
+    botId: string,
+    question: string,
+    images: { data: Uint8Array; mimeType: string }[],
+  ): Promise<void> {
+    const stopTyping = this.#keepTyping(message);
+    try {
+      const history = await replyChain(message, botId, this.#o.historyMessages ?? 6);
+      const persona = this.#o.store.settings.get(message.guildId).persona;
+      const answer = await answerText({
+        ai: this.#o.ai,
+        model: this.#o.textModel,
+        question,
+        images,
+        history,
+        systemInstruction: `${persona}\n\n${TEXT_INSTRUCTION}`,
+        tools: this.#o.tools,
+        origin: {
+          guildId: message.guildId,
+          channelId: message.channelId,
+          userId: message.author.id,
+          via: 'text',
+        },
+        signal: AbortSignal.timeout(this.#o.textTimeoutMs ?? 60_000),
+      });
+      const text = answer.text === '' ? "I don't have an answer to that." : neutraliseMentions(answer.text);
+      await this.#replyLong(message, text);
+    } finally {
+      stopTyping();
+    }
+  }
+
+  /** The question without the bot's mention; other users' mentions become their names. */
+  #questionText(message: Message<true>, botId: string): string {
+    let text = stripBotMention(message.content, botId);
+    for (const [id, user] of message.mentions.users) {
+      const name = message.mentions.members?.get(id)?.displayName ?? user.displayName;
+      text = text.replace(new RegExp(`<@!?${id}>`, 'g'), `@${name}`);
+    }
+    return text.trim();
+  }
+
+  /** Starts the typing indicator and renews it until the returned function is called. */
+  #keepTyping(message: Message<true>): () => void {
+    const { clock, log } = this.#o;
+    let timer: unknown = null;
+    let stopped = false;
+    const type = () => {
+      if (stopped) return;
+      message.channel
+        .sendTyping()
+        .catch((error: unknown) => log.debug({ err: error }, 'typing indicator failed'));
+      timer = clock.setTimeout(type, TYPING_RENEW_MS);
+    };
+    type();
+    return () => {
+      stopped = true;
+      if (timer !== null) clock.clearTimeout(timer);
+    };
+  }
+
+  /** The first part answers the message as a reply; the rest follow in the channel. */
+  async #replyLong(message: Message<true>, text: string): Promise<void> {
+    const [first, ...rest] = splitMessage(text);
+    await this.#reply(message, first ?? '…');
+    for (const part of rest) await message.channel.send({ content: part, allowedMentions: NO_MENTIONS });
+  }
+
+  async #reply(message: Message, content: string): Promise<void> {
+    await message.reply({ content, allowedMentions: NO_MENTIONS });
+  }
+
+  async #replyFailure(message: Message, error: unknown, log: Logger): Promise<void> {
+    let sentence: string;
+    if (error instanceof UserFacingError) {
+      sentence = error.message;
+    } else if (error instanceof BotError && error.code === 'TEXT_ANSWER_ABORTED') {
+      sentence = 'Sorry, that took too long to answer. Please try again.';
+    } else if (error instanceof BotError && error.code === 'TEXT_ANSWER_FAILED') {
+      sentence = "Sorry, Gemini couldn't answer that right now. Please try again in a moment.";
+    } else {
+      sentence = 'Sorry, something went wrong while answering. Please try again.';
+    }
+    log.warn(
+      { err: error, code: error instanceof BotError ? error.code : undefined },
+      'mention answer failed',
+    );
+    await this.#reply(message, sentence).catch((replyError: unknown) =>
+      log.warn({ err: replyError }, 'could not reply to a mention'),
+    );
+  }
+}
