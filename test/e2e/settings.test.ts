@@ -141,7 +141,7 @@ describe('/config', () => {
 });
 
 describe('/optout and /optin', () => {
-  it("GIVEN bob opted out THEN alice's tone reaches Gemini and bob's never does, until he opts in; opting out mid-session stops it again", async () => {
+  it("GIVEN bob opted out THEN alice's tone reaches Gemini and bob's never does nor is he named in the transcript, until he opts in; opting out mid-session stops both again", async () => {
     world = await startWorld();
     const w = world;
     const alice = w.discord.human('alice');
@@ -154,28 +154,48 @@ describe('/optout and /optin', () => {
     const { conn, text } = await join(w, alice);
     expect(text).toContain('/optout');
 
-    /** Both speak at once; returns the levels (dBFS) of alice's 440 Hz and bob's 880 Hz at Gemini. */
-    const bothSpeak = async (streamEnds: number) => {
+    /**
+     * Both speak at once and Gemini transcribes the turn; returns the levels (dBFS) of alice's
+     * 440 Hz and bob's 880 Hz at Gemini, and the transcript message of that exchange.
+     */
+    const bothSpeak = async (turn: number) => {
       const from = conn.audioSamples;
       await Promise.all([
         alice.say(tone(440, 1000, { amplitudeDbfs: -18 })),
         bob.say(tone(880, 1000, { amplitudeDbfs: -18 })),
       ]);
-      await conn.waitForAudioStreamEnd(streamEnds, 10_000);
+      // Input transcription arrives right after the speech, as the real server sends it.
+      conn.transcribeInput(`question ${turn}`, true);
+      conn.transcribeOutput(`Answer ${turn}.`);
+      conn.turnComplete();
+      await conn.waitForAudioStreamEnd(turn, 10_000);
+      const transcript = await w.discord.waitForMessage(
+        w.guild.text(),
+        (m) => m.content.includes(`Answer ${turn}.`) && m.content.includes(`question ${turn}`),
+        10_000,
+      );
       const heard = heardSince(conn, from);
       const region = { startMs: 200, endMs: 900 };
-      return { alice: levelAtDbfs(heard, 440, region), bob: levelAtDbfs(heard, 880, region) };
+      return {
+        alice: levelAtDbfs(heard, 440, region),
+        bob: levelAtDbfs(heard, 880, region),
+        transcript: transcript.content,
+      };
     };
 
     const optedOut = await bothSpeak(1);
     expect(optedOut.alice).toBeGreaterThan(-30);
     expect(optedOut.bob).toBeLessThan(-70);
+    expect(optedOut.transcript).toContain('**alice:** question 1');
+    expect(optedOut.transcript).not.toContain('bob');
 
     const optIn = await bob.slash('optin');
     expect(await optIn.text(10_000)).toContain('Welcome back');
     const optedIn = await bothSpeak(2);
     expect(optedIn.alice).toBeGreaterThan(-30);
     expect(optedIn.bob).toBeGreaterThan(-30);
+    // The control: once heard, bob is named like anyone else.
+    expect(optedIn.transcript).toMatch(/\*\*(alice & bob|bob & alice):\*\* question 2/);
 
     const again = await bob.slash('optout');
     await again.text(10_000);
@@ -185,6 +205,8 @@ describe('/optout and /optin', () => {
     );
     expect(optedOutAgain.alice).toBeGreaterThan(-30);
     expect(optedOutAgain.bob).toBeLessThan(-70);
+    expect(optedOutAgain.transcript).toContain('**alice:** question 3');
+    expect(optedOutAgain.transcript).not.toContain('bob');
   });
 });
 
