@@ -1,5 +1,6 @@
 // Tools end to end: registered as slash commands, listed by /tools, run by people and by Gemini.
 import { afterEach, describe, expect, it } from 'vitest';
+import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
@@ -186,6 +187,44 @@ describe('tools called by Gemini during a voice session', () => {
     expect(next.response).toEqual({ output: { expression: '3*3', result: '9' } });
     expect(conn.toolResponses.map((r) => r.id)).toEqual(['fn-after-cancel']);
     expect(sessionActive(w)).toBe(true);
+  });
+
+  it('GIVEN Gemini calls a tool THEN one compact line shows it in the transcript; tool lines off THEN none', async () => {
+    world = await startWorld({
+      discord: {
+        guilds: [{ name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }] }],
+      },
+    });
+    const w = world;
+    const role = [...w.guild.record.roles.values()].find((r) => r.name === 'managers');
+    const alice = w.discord.human('alice', { roles: role ? [role.id] : [] });
+    await alice.joinVoice(w.guild.voice());
+    await (await alice.slash('join')).text(10_000);
+    const conn = await w.gemini.nextSession(10_000);
+    const channel = w.guild.text();
+
+    await conn.callTool('calculate', { expression: '6*7' });
+    conn.transcribeOutput('It is 42.');
+    conn.turnComplete();
+    const shown = await w.discord.waitForMessage(
+      channel,
+      (m) => m.content.includes('It is 42.') && m.content.includes('🔧'),
+      10_000,
+    );
+    const line = shown.content.split('\n').find((l) => l.startsWith('🔧')) ?? '';
+    expect(line).toMatch(
+      /^🔧 `calculate\(expression: "6\*7"\)` → `\{"expression":"6\*7","result":"42"\}` \(\d+ ms\)$/,
+    );
+
+    const off = await alice.slash('config tool-lines', { enabled: false });
+    expect(await off.text(10_000)).toContain('It applies now.');
+    await conn.callTool('calculate', { expression: '2+2' });
+    conn.transcribeOutput('Four.');
+    conn.turnComplete();
+    await w.discord.waitForMessage(channel, (m) => m.content.includes('Four.'), 10_000);
+    const botPosts = w.discord.messagesIn(channel).filter((m) => m.authorId === w.discord.world.bot.id);
+    expect(botPosts.filter((m) => m.content.includes('🔧'))).toHaveLength(1);
+    expect(botPosts.some((m) => m.content.includes('2+2'))).toBe(false);
   });
 
   it('GIVEN a tool still running at /leave THEN it is aborted and the bot leaves', async () => {
