@@ -104,7 +104,6 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
     },
     async restartBot() {
       await bot.stop('restart');
-      discord.commands.global.length = 0;
       bot = await launch();
       return bot;
     },

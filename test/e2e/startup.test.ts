@@ -1,0 +1,115 @@
+// Starting and stopping the real bot process: config errors, bad token, command registration, SIGTERM.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord/index.ts';
+import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+interface Exit {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Runs the bot exactly as `npm start` does, with only the given environment. */
+function startBotProcess(env: Record<string, string>): { child: ChildProcess; exited: Promise<Exit> } {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d) => {
+    stdout += d;
+  });
+  child.stderr?.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<Exit>((resolve) =>
+    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })),
+  );
+  return { child, exited };
+}
+
+let world: BotWorld | null = null;
+let discord: FakeDiscord | null = null;
+let dataDir: string | null = null;
+afterEach(async () => {
+  await world?.stop();
+  await discord?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  world = null;
+  discord = null;
+  dataDir = null;
+});
+
+describe('starting the bot', () => {
+  it('GIVEN no credentials THEN it exits 1 within seconds naming both variables, without a stack trace', async () => {
+    // An empty working directory: no .env to pick up.
+    dataDir = await mkdtemp(join(tmpdir(), 'bot-noenv-'));
+    const child = spawn(
+      process.execPath,
+      ['--disable-warning=ExperimentalWarning', join(ROOT, 'src/main.ts')],
+      {
+        cwd: dataDir,
+        env: { PATH: process.env.PATH ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    child.stderr?.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(code).toBe(1);
+    expect(stderr).toContain('DISCORD_TOKEN is missing');
+    expect(stderr).toContain('GEMINI_API_KEY is missing');
+    expect(stderr).toContain('.env.example');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('GIVEN a token Discord rejects THEN it exits 1 with one sentence and never prints the token', async () => {
+    discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
+    dataDir = await mkdtemp(join(tmpdir(), 'bot-badtoken-'));
+    const wrong = 'MTExMTExMTExMTExMTExMTEx.Gwrong.this-token-is-not-the-right-one';
+    const { exited } = startBotProcess({
+      ...discord.childEnv(),
+      DISCORD_TOKEN: wrong,
+      GEMINI_API_KEY: TEST_GEMINI_KEY,
+      DATA_DIR: dataDir,
+      LOG_FORMAT: 'json',
+    });
+    const exit = await exited;
+    expect(exit.code).toBe(1);
+    expect(exit.stderr).toContain('Discord rejected DISCORD_TOKEN');
+    expect(exit.stdout + exit.stderr).not.toContain(wrong);
+    expect(exit.stdout + exit.stderr).not.toContain(TEST_GEMINI_KEY);
+  });
+
+  it('GIVEN a restart with unchanged commands THEN they are registered once and not overwritten again', async () => {
+    world = await startWorld();
+    const puts = () =>
+      world?.discord.rest.calls.filter((c) => c.method === 'PUT' && c.path.includes('/commands')) ?? [];
+    expect(puts()).toHaveLength(1);
+    const names = world.discord.commands.global.map((c) => c.name);
+    expect(names).toEqual(
+      expect.arrayContaining(['join', 'leave', 'config', 'optout', 'optin', 'usage', 'tools']),
+    );
+    // A second start on the same application sees the same commands and leaves them alone.
+    await world.restartBot();
+    const gets = () =>
+      world?.discord.rest.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/commands')) ?? [];
+    const deadline = performance.now() + 5_000;
+    while (gets().length < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(gets()).toHaveLength(2);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(puts()).toHaveLength(1);
+  });
+});
