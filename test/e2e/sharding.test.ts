@@ -9,7 +9,7 @@ import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord/index.
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { botEnv, type ChildBot, startChildBot } from './child-bot.ts';
-import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+import { startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
 /** Snowflakes whose timestamp parts differ by one ms: (id >> 22) % 2 puts them on shards 0 and 1. */
 const ALPHA_ID = (1_000_000_000_000n << 22n).toString();
@@ -94,5 +94,31 @@ describe('sharding', () => {
       expect(notice?.content).toContain('restarting');
       expect(discord.botVoiceState(guild)?.channelId ?? null).toBeNull();
     }
+  });
+});
+
+describe('session cap', () => {
+  it('GIVEN MAX_LIVE_SESSIONS=1 and a session running THEN /join in another guild answers busy, and works once the first ends', async () => {
+    const w = await startWorld({
+      discord: { guilds: [{ name: 'alpha' }, { name: 'beta' }] },
+      env: { MAX_LIVE_SESSIONS: '1' },
+    });
+    cleanup = () => w.stop();
+    const alpha = w.discord.guild('alpha');
+    const beta = w.discord.guild('beta');
+    const alice = w.discord.human('alice');
+    const bob = w.discord.human('bob');
+    await alice.joinVoice(alpha.voice());
+    await bob.joinVoice(beta.voice());
+    expect(await (await alice.slash('join', {}, alpha.text())).text(10_000)).toContain('Listening');
+    await w.gemini.nextSession(10_000);
+
+    const refused = await (await bob.slash('join', {}, beta.text())).text(10_000);
+    expect(refused).toMatch(/busy.*try again/i);
+    expect(w.discord.botVoiceState(beta)?.channelId ?? null).toBeNull();
+    expect(w.gemini.connections).toHaveLength(1);
+
+    await (await alice.slash('leave', {}, alpha.text())).text(10_000);
+    expect(await (await bob.slash('join', {}, beta.text())).text(10_000)).toContain('Listening');
   });
 });
