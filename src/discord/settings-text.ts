@@ -38,6 +38,6 @@ export function whenItApplies(key: SettingKey, inVoiceNow: boolean): string {
   const nextSession = SETTING_SPECS[key].liveSetup || key === 'transcriptChannelId';
   if (!nextSession) return 'It applies now.';
   return inVoiceNow
-    ? 'It applies from the next session (`/leave`, then `/join fresh:true`).'
+    ? 'It applies from the next session (`/leave`, then `/join`).'
     : 'It applies the next time I join.';
 }
