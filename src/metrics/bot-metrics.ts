@@ -12,7 +12,12 @@ interface Seen {
   underrunFrames: number;
 }
 
-const NS_PER_S = 1e9;
+/**
+ * monitorEventLoopDelay samples with a timer of this period and records the whole interval
+ * between firings (an idle loop reads ~10.1 ms), so the period is subtracted to get the lag.
+ */
+const LOOP_RESOLUTION_MS = 10;
+const lagSeconds = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS) / 1000;
 
 /**
  * One registry instance per process (never prom-client's global one), so tests and several bots
@@ -94,9 +99,9 @@ export class BotMetrics {
       collect: () => {
         const h = this.#loopDelay;
         if (!h || h.count === 0) return;
-        lag.set({ quantile: '0.5' }, h.percentile(50) / NS_PER_S);
-        lag.set({ quantile: '0.99' }, h.percentile(99) / NS_PER_S);
-        lag.set({ quantile: '1' }, h.max / NS_PER_S);
+        lag.set({ quantile: '0.5' }, lagSeconds(h.percentile(50)));
+        lag.set({ quantile: '0.99' }, lagSeconds(h.percentile(99)));
+        lag.set({ quantile: '1' }, lagSeconds(h.max));
         h.reset();
       },
     });
@@ -118,9 +123,9 @@ export class BotMetrics {
     };
   }
 
-  /** Starts sampling event-loop delay (10 ms resolution). */
+  /** Starts sampling event-loop delay. */
   start(): void {
-    this.#loopDelay ??= monitorEventLoopDelay({ resolution: 10 });
+    this.#loopDelay ??= monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
     this.#loopDelay.enable();
   }
 
