@@ -54,6 +54,25 @@ describe('voice session lifecycle', () => {
     expect(w.bot.services.sessions.get(w.guild.id)).toBeDefined();
   });
 
+  it("GIVEN Gemini's goAway mid-speech THEN the conversation moves to a new connection and no speech is lost", async () => {
+    const { w, alice, conn } = await joined();
+    const speaking = alice.say(tone(440, 2000));
+    await conn.waitForAudio(400, 5_000);
+    conn.goAway(5_000);
+    const next = await w.gemini.nextSession(10_000);
+    await speaking;
+    await next.waitForAudioStreamEnd(1, 10_000);
+    // the new connection resumed the same conversation with the stored handle
+    expect(next.session).toBe(conn.session);
+    const heard = mono16k(conn.session?.audio ?? new Int16Array());
+    // 2 s of speech + the silence tail, with nothing missing across the handover
+    expect(heard.samples.length / 16).toBeGreaterThanOrEqual(2000);
+    for (let ms = 100; ms < 1900; ms += 100) {
+      expect(levelAtDbfs(heard, 440, { startMs: ms, endMs: ms + 100 })).toBeGreaterThan(-20);
+    }
+    expect(w.bot.services.sessions.get(w.guild.id)?.live?.counters.droppedUplinkMs).toBe(0);
+  });
+
   it('GIVEN a moderator disconnects the bot (4014) THEN the session ends cleanly with a message', async () => {
     const { w, conn, text } = await joined();
     w.discord.disconnectBot(w.guild);
@@ -101,6 +120,28 @@ describe('voice session lifecycle', () => {
     await alice.say(tone(440, 800));
     await conn.waitForAudioStreamEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+  });
+
+  it('GIVEN /join from someone in another channel THEN the bot moves there and keeps the conversation', async () => {
+    const { w, conn } = await joined({ discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] } });
+    const bob = w.discord.human('bob');
+    const two = w.guild.voice('two');
+    await bob.joinVoice(two);
+    const reply = await bob.slash('join');
+    expect(await reply.text(5_000)).toContain('Moving to');
+    await until(() => w.discord.botVoiceState(w.guild)?.channelId === two.id, 'the bot to move');
+    await until(
+      () => w.bot.services.sessions.get(w.guild.id)?.voiceChannelId === two.id,
+      'the session to follow',
+    );
+    await until(
+      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
+      'voice ready in the new channel',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await bob.say(tone(660, 800));
+    await conn.waitForAudioStreamEnd(1, 10_000);
+    expect(levelAtDbfs(mono16k(conn.audio), 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
   });
 
   it('GIVEN the last human leaves THEN the bot leaves after the grace period and says why', async () => {
