@@ -116,6 +116,21 @@ describe('transcripts', () => {
     expect(message.content).toContain('\\*bold\\*');
   });
 
+  it('GIVEN /leave inside the throttle window THEN the last words are still written', async () => {
+    const { w, alice, conn, botName } = await joined();
+    await alice.say(tone(440, 400));
+    conn.transcribeInput('Tell me a long story.');
+    conn.transcribeOutput('Once upon a time');
+    await w.discord.waitForMessage(w.guild.text(), (m) => m.content.includes('Once upon'), 10_000);
+    const live = w.bot.services.sessions.get(w.guild.id)?.live;
+    const received = new Promise<void>((resolve) => live?.once('outputTranscript', () => resolve()));
+    conn.transcribeOutput(' there was a bot.');
+    await received;
+    await (await alice.slash('leave')).text(10_000);
+    const final = `**alice:** Tell me a long story.\n**${botName}:** Once upon a time there was a bot.`;
+    await w.discord.waitForMessage(w.guild.text(), (m) => m.content === final, 10_000);
+  });
+
   it('GIVEN Gemini calls a tool THEN its line joins the exchange; with tool lines off it does not', async () => {
     const { w, alice, conn, botName } = await joined();
     await alice.say(tone(440, 400));
