@@ -1,0 +1,140 @@
+// Load traffic for the bench: 3 talking humans per guild (real Opus over the fake's UDP) and a talking Gemini.
+import { Encoder } from '@evan/opus';
+import type { FakeDiscord, FakeHuman } from '../../fakes/fake-discord/index.ts';
+import { encryptRtp } from '../../fakes/fake-discord/rtp.ts';
+import type { VoiceSession } from '../../fakes/fake-discord/voice-server.ts';
+import type { FakeGemini, FakeLiveConnection } from '../../fakes/fake-gemini/index.ts';
+import { tone } from '../../fakes/tones.ts';
+
+const FRAME_MS = 20;
+const FRAME_SAMPLES = 960;
+/** Gemini sends 100 ms of 24 kHz audio every 100 ms (its real pace is bursts ahead of real time). */
+const ANSWER_EVERY_FRAMES = 5;
+
+interface Talker {
+  human: FakeHuman;
+  channelId: string;
+  packets: readonly Uint8Array[];
+  session: VoiceSession | undefined;
+  next: number;
+  seq: number;
+  timestamp: number;
+  nonce: number;
+}
+
+/** One second of a tone as Opus packets, encoded once and looped (the humans' encoding costs nothing then). */
+function opusLoop(freqHz: number): Uint8Array[] {
+  const encoder = new Encoder({ channels: 2, sample_rate: 48_000, application: 'voip' });
+  const clip = tone(freqHz, 1000, { amplitudeDbfs: -18 }).samples;
+  const packets: Uint8Array[] = [];
+  for (let f = 0; f < 50; f++) {
+    packets.push(
+      Uint8Array.from(encoder.encode(clip.subarray(f * FRAME_SAMPLES * 2, (f + 1) * FRAME_SAMPLES * 2))),
+    );
+  }
+  return packets;
+}
+
+/**
+ * Every 20 ms tick: one encrypted RTP packet per registered human (a full-duplex worst case:
+ * all three humans of every guild talk all the time), and every 100 ms one audio chunk on every
+ * open Live connection (Gemini talks all the time too). Recorded data in the fakes is trimmed
+ * every second so their memory stays flat; the counts are kept.
+ */
+export class Traffic {
+  readonly #discord: FakeDiscord;
+  readonly #gemini: FakeGemini;
+  readonly #talkers: Talker[] = [];
+  readonly #loops = [opusLoop(300), opusLoop(500), opusLoop(700)];
+  readonly #answer: Record<string, unknown>;
+  #timer: NodeJS.Timeout | null = null;
+  #startedAt = 0;
+  #ticks = 0;
+  /** Bot packets the fake received / audio ms Gemini received, since start. */
+  botPackets = 0;
+  geminiAudioMs = 0;
+
+  constructor(discord: FakeDiscord, gemini: FakeGemini) {
+    this.#discord = discord;
+    this.#gemini = gemini;
+    const pcm = tone(500, 100, { sampleRate: 24_000, channels: 1 }).samples;
+    const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
+    this.#answer = {
+      serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } },
+    };
+  }
+
+  /** The human must already be heard by the bot once (say()), so its SSRC is mapped to its user. */
+  addTalker(human: FakeHuman, channelId: string, index: number): void {
+    this.#talkers.push({
+      human,
+      channelId,
+      packets: this.#loops[index % this.#loops.length] ?? [],
+      session: undefined,
+      next: 0,
+      seq: Math.floor(Math.random() * 0xffff),
+      timestamp: Math.floor(Math.random() * 0xffffffff),
+      nonce: 1_000_000,
+    });
+  }
+
+  start(): void {
+    this.#startedAt = performance.now();
+    const loop = () => {
+      const due = Math.floor((performance.now() - this.#startedAt) / FRAME_MS);
+      // Catch up at most 3 frames: a stalled driver must not flood the bot afterwards.
+      for (let n = 0; this.#ticks <= due && n < 3; n++) this.#tick();
+      this.#ticks = Math.max(this.#ticks, due + 1);
+      this.#timer = setTimeout(loop, this.#startedAt + this.#ticks * FRAME_MS - performance.now());
+    };
+    loop();
+  }
+
+  stop(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = null;
+  }
+
+  #tick(): void {
+    this.#ticks++;
+    for (const t of this.#talkers) this.#send(t);
+    if (this.#ticks % ANSWER_EVERY_FRAMES === 0) {
+      for (const conn of this.#gemini.connections) if (conn.isOpen && conn.session) conn.send(this.#answer);
+    }
+    if (this.#ticks % 50 === 0) this.#trim();
+  }
+
+  #send(t: Talker): void {
+    if (!t.session?.ready || !t.session.secretKey)
+      t.session = this.#discord.voice.readySessionIn(t.channelId);
+    const session = t.session;
+    if (!session?.secretKey || !session.botAddress) return;
+    const payload = t.packets[t.next % t.packets.length] ?? new Uint8Array();
+    t.next++;
+    t.nonce = (t.nonce + 1) >>> 0;
+    const datagram = encryptRtp(
+      { seq: t.seq, timestamp: t.timestamp, ssrc: t.human.ssrc },
+      payload,
+      session.secretKey,
+      t.nonce,
+    );
+    t.seq = (t.seq + 1) & 0xffff;
+    t.timestamp = (t.timestamp + FRAME_SAMPLES) >>> 0;
+    void this.#discord.voice.udp.send(datagram, session.botAddress);
+  }
+
+  #trim(): void {
+    const all = this.#discord.botAudio;
+    this.botPackets += all.packets.length;
+    all.packets.length = 0;
+    for (const guild of this.#discord.world.guilds.keys()) this.#discord.botAudioIn(guild).packets.length = 0;
+    for (const conn of this.#gemini.connections) trimConnection(conn, this);
+  }
+}
+
+function trimConnection(conn: FakeLiveConnection, traffic: { geminiAudioMs: number }): void {
+  for (const chunk of conn.audioChunks) traffic.geminiAudioMs += chunk.samples.length / 16;
+  conn.audioChunks.length = 0;
+  // The first message is the setup: the fake treats an empty record as "no setup yet".
+  conn.messages.splice(1);
+}
