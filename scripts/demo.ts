@@ -10,6 +10,7 @@ import { findClip } from './demo/audio-match.ts';
 import { type BotProcess, startBotProcess } from './demo/bot-process.ts';
 import { ChannelView } from './demo/channel-view.ts';
 import { Narrator } from './demo/narrator.ts';
+import { botVoiceRecording } from './demo/recording.ts';
 import { LINES, playScene, SceneError, type SceneResult } from './demo/scene.ts';
 import { createSynth, type Synth, VOICES } from './demo/voices.ts';
 import { writeWav } from './demo/wav.ts';
@@ -147,7 +148,7 @@ async function writeRecordings(
   scene: SceneResult,
 ): Promise<Recordings> {
   await mkdir(outDir, { recursive: true });
-  const bot = discord.botAudioIn(discord.guild()).pcm();
+  const bot = botVoiceRecording(discord.botAudioIn(discord.guild()).packets);
   const heard = { samples: scene.conn.session?.audio ?? scene.conn.audio, sampleRate: 16_000, channels: 1 };
   const botFile = join(outDir, 'bot-voice.wav');
   const geminiFile = join(outDir, 'gemini-heard.wav');

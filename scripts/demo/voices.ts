@@ -35,10 +35,12 @@ export interface Synth {
 
 /** espeak-ng at 190 words per minute: one sentence is about 2 s. */
 const WORDS_PER_MINUTE = 190;
-/** Stand-in speech length: about what espeak-ng needs per character at that rate (ms). */
-const TONE_MS_PER_CHAR = 62;
-/** Stand-in syllable rate (Hz): the tone is amplitude-modulated so it sounds and looks like speech turns. */
-const SYLLABLE_HZ = 4;
+/** Stand-in word length per letter (ms), about espeak-ng's pace at that rate, and its limits. */
+const TONE_MS_PER_LETTER = 55;
+const MIN_WORD_MS = 120;
+/** Stand-in pauses (ms) between words and after punctuation. */
+const WORD_GAP_MS = 70;
+const PUNCTUATION_GAP_MS = 250;
 /** Stand-in peak level, about -12 dBFS. */
 const TONE_PEAK = 0.25;
 
@@ -76,26 +78,36 @@ export async function createSynth(prefer: 'auto' | 'tones' = 'auto'): Promise<Sy
   return {
     kind: 'tones',
     resampler: 'none',
-    say: async (voice, text, sampleRate) =>
-      syntheticSpeech(voice.toneHz, text.length * TONE_MS_PER_CHAR, sampleRate),
+    say: async (voice, text, sampleRate) => syntheticSpeech(voice.toneHz, text, sampleRate),
     dispose: async () => {},
   };
 }
 
 /**
- * A tone with its second harmonic, switched on and off at the syllable rate (raised-cosine bursts
- * with short gaps), so it is plainly synthetic yet has a speech-like envelope to recognise later.
+ * A tone with its second harmonic, one raised-cosine burst per word (longer words, longer bursts;
+ * a pause after punctuation): plainly synthetic, yet every sentence has an envelope of its own.
  */
-export function syntheticSpeech(freqHz: number, ms: number, sampleRate: number): WavClip {
-  const frames = Math.round((ms * sampleRate) / 1000);
-  const samples = new Int16Array(frames);
-  for (let i = 0; i < frames; i++) {
-    const t = i / sampleRate;
-    const syllable = Math.max(0, Math.sin(Math.PI * SYLLABLE_HZ * t)) ** 2;
-    // Every third syllable is softer, so envelopes of different sentences differ.
-    const accent = Math.floor(t * SYLLABLE_HZ) % 3 === 2 ? 0.5 : 1;
-    const wave = Math.sin(2 * Math.PI * freqHz * t) + 0.4 * Math.sin(4 * Math.PI * freqHz * t);
-    samples[i] = Math.round((TONE_PEAK / 1.4) * accent * syllable * wave * 32767);
+export function syntheticSpeech(freqHz: number, text: string, sampleRate: number): WavClip {
+  const bursts: { ms: number; gapMs: number }[] = text
+    .split(/\s+/)
+    .filter((w) => w !== '')
+    .map((word) => ({
+      ms: Math.max(MIN_WORD_MS, word.replace(/[^\p{L}\p{N}]/gu, '').length * TONE_MS_PER_LETTER),
+      gapMs: /[.,!?;:]$/.test(word) ? PUNCTUATION_GAP_MS : WORD_GAP_MS,
+    }));
+  const total = bursts.reduce((n, b) => n + b.ms + b.gapMs, 0);
+  const samples = new Int16Array(Math.round((total * sampleRate) / 1000));
+  let start = 0;
+  for (const burst of bursts) {
+    const first = Math.round((start * sampleRate) / 1000);
+    const length = Math.round((burst.ms * sampleRate) / 1000);
+    for (let i = 0; i < length && first + i < samples.length; i++) {
+      const t = (first + i) / sampleRate;
+      const window = Math.sin((Math.PI * i) / length) ** 2;
+      const wave = Math.sin(2 * Math.PI * freqHz * t) + 0.4 * Math.sin(4 * Math.PI * freqHz * t);
+      samples[first + i] = Math.round((TONE_PEAK / 1.4) * window * wave * 32767);
+    }
+    start += burst.ms + burst.gapMs;
   }
   return { samples, sampleRate, channels: 1 };
 }
