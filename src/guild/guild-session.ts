@@ -27,7 +27,8 @@ export interface NoticeSink {
 /** Everything a session tells the rest of the bot (transcripts, usage, persistence). */
 export interface SessionObserver {
   attach?(session: GuildSession): void;
-  ended?(session: GuildSession, reason: SessionEnd): void;
+  /** Awaited before the session counts as ended, so last words (a transcript flush) get out first. */
+  ended?(session: GuildSession, reason: SessionEnd): void | Promise<void>;
 }
 
 export interface GuildSessionOptions {
@@ -249,7 +250,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       await state.live.close().catch((error: unknown) => this.#log.warn({ err: error }, 'live close failed'));
     }
     this.#setState({ status: 'ended', reason });
-    for (const observer of o.observers ?? []) observer.ended?.(this, reason);
+    await Promise.allSettled((o.observers ?? []).map(async (observer) => observer.ended?.(this, reason)));
     // Ended (and out of the registry) before the notice, so a /join right after it can start anew.
     this.emit('ended', reason);
     if (notify) {

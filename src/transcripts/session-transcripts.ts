@@ -24,7 +24,7 @@ export interface TranscriptObserverDeps {
  * session's text channel. The final text is flushed when the session ends.
  */
 export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserver {
-  const detachers = new WeakMap<GuildSession, () => void>();
+  const detachers = new WeakMap<GuildSession, () => Promise<void>>();
   return {
     attach(session) {
       const live = session.live;
@@ -61,20 +61,21 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
       live.on('interrupted', onInterrupted);
       live.on('turnComplete', onTurnComplete);
       live.on('toolCallFinished', onTool);
-      detachers.set(session, () => {
+      detachers.set(session, async () => {
         live.off('inputTranscript', onInput);
         live.off('outputTranscript', onOutput);
         live.off('interrupted', onInterrupted);
         live.off('turnComplete', onTurnComplete);
         live.off('toolCallFinished', onTool);
-        publisher
+        await publisher
           .close()
           .catch((error: unknown) => log.warn({ err: error }, 'final transcript flush failed'));
       });
     },
-    ended(session) {
-      detachers.get(session)?.();
+    async ended(session) {
+      const detach = detachers.get(session);
       detachers.delete(session);
+      await detach?.();
     },
   };
 }
