@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { botEnv, startChildBot } from '../e2e/child-bot.ts';
@@ -10,10 +10,12 @@ import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from '../e2e/harness.ts';
 import { startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { Traffic } from './load/traffic.ts';
+import { Traffic, type TrafficMode } from './load/traffic.ts';
 
 /** Guild counts to try, in order; stops at the first whose lag p99 reaches the limit. */
 const STEPS = (process.env.LOAD_STEPS ?? '1,10,25,50,75,100,150').split(',').map(Number);
+const MODE = (process.env.LOAD_MODE ?? 'duplex') as TrafficMode;
+if (MODE !== 'duplex' && MODE !== 'turns') throw new Error('LOAD_MODE must be duplex or turns');
 const LAG_LIMIT_MS = 20;
 const WARMUP_MS = 3_000;
 const WINDOW_MS = 10_000;
@@ -35,6 +37,8 @@ interface Row {
   downPps: number;
   fakesCpuPct: number;
   fakesLagP99: number;
+  /** The machine's 1-minute load average at the end of the window (other processes count too). */
+  load: number;
 }
 
 function procCpuSeconds(pid: number): number {
@@ -83,7 +87,7 @@ const bot = startChildBot(
   dataDir,
 );
 const pid = bot.child.pid ?? 0;
-const traffic = new Traffic(discord, gemini);
+const traffic = new Traffic(discord, gemini, MODE);
 const fakesLag = monitorEventLoopDelay({ resolution: 10 });
 const rows: Row[] = [];
 let stopReason = `reached the last step (${maxN})`;
@@ -97,7 +101,7 @@ async function joinGuild(i: number): Promise<void> {
   if (!text.includes('Listening')) throw new Error(`guild ${i}: /join answered "${text}"`);
   // One short real say() per human sends SPEAKING (op 5), so the bot maps its SSRC to the user.
   await Promise.all(humans.map((human) => human.say(tone(440, 60))));
-  for (const [h, human] of humans.entries()) traffic.addTalker(human, guild.voice().id, h);
+  for (const [h, human] of humans.entries()) traffic.addTalker(human, guild.voice().id, i, h);
 }
 
 async function measure(n: number): Promise<Row> {
@@ -126,18 +130,19 @@ async function measure(n: number): Promise<Row> {
     downPps: rate('voicebot_downlink_packets_total'),
     fakesCpuPct: ((fakesCpu.user + fakesCpu.system) / 1e6 / seconds) * 100,
     fakesLagP99: Math.max(0, fakesLag.percentile(99) / 1e6 - 10),
+    load: loadavg()[0] ?? 0,
   };
 }
 
 function printTable(): void {
   const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
   console.log(
-    '\n|   N | bot CPU % | CPU %/guild | lag p50 ms | lag p99 ms | lag max ms | RSS MB | up fps/guild | down pps/guild | fakes CPU % | fakes lag p99 ms |',
+    '\n|   N | bot CPU % | CPU %/guild | lag p50 ms | lag p99 ms | lag max ms | RSS MB | up fps/guild | down pps/guild | fakes CPU % | fakes lag p99 ms | load avg |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.n} | ${f(r.botCpuPct)} | ${f(r.perGuildPct, 2)} | ${f(r.lagP50)} | ${f(r.lagP99)} | ${f(r.lagMax)} | ${f(r.rssMb, 0)} | ${f(r.upFps)} | ${f(r.downPps)} | ${f(r.fakesCpuPct)} | ${f(r.fakesLagP99)} |`,
+      `| ${r.n} | ${f(r.botCpuPct)} | ${f(r.perGuildPct, 2)} | ${f(r.lagP50)} | ${f(r.lagP99)} | ${f(r.lagMax)} | ${f(r.rssMb, 0)} | ${f(r.upFps)} | ${f(r.downPps)} | ${f(r.fakesCpuPct)} | ${f(r.fakesLagP99)} | ${f(r.load, 2)} |`,
     );
   }
 }
@@ -184,6 +189,7 @@ const passing = rows.filter((r) => r.lagP99 < LAG_LIMIT_MS).map((r) => r.n);
 console.log(
   `\nlargest N with bot event-loop lag p99 < ${LAG_LIMIT_MS} ms: ${passing.at(-1) ?? 'none'} (${stopReason})`,
 );
+console.log(`mode: ${MODE}; ${cpus().length} CPUs; node ${process.version}`);
 console.log(
   'Bot: one process (src/main.ts), CPU from /proc/<pid>/stat, lag and RSS from its /metrics. Fakes and traffic in the bench process (its CPU shown apart).',
 );

@@ -10,9 +10,20 @@ const FRAME_MS = 20;
 const FRAME_SAMPLES = 960;
 /** Gemini sends 100 ms of 24 kHz audio every 100 ms (its real pace is bursts ahead of real time). */
 const ANSWER_EVERY_FRAMES = 5;
+/** 'turns': 4 s cycles per guild, humans talk for the first 2 s and Gemini for the last 2 s. */
+const TURN_CYCLE_FRAMES = 200;
+
+/**
+ * 'duplex' is the worst case: all three humans of every guild and Gemini talk all the time.
+ * 'turns' is a lively conversation: three people talk at once, then Gemini answers; guilds' cycles
+ * are staggered so the load is even.
+ */
+export type TrafficMode = 'duplex' | 'turns';
 
 interface Talker {
   human: FakeHuman;
+  /** Offset of this guild's turn cycle (frames). */
+  phase: number;
   channelId: string;
   packets: readonly Uint8Array[];
   session: VoiceSession | undefined;
@@ -47,6 +58,7 @@ export class Traffic {
   readonly #talkers: Talker[] = [];
   readonly #loops = [opusLoop(300), opusLoop(500), opusLoop(700)];
   readonly #answer: Record<string, unknown>;
+  readonly #mode: TrafficMode;
   #timer: NodeJS.Timeout | null = null;
   #startedAt = 0;
   #ticks = 0;
@@ -54,8 +66,9 @@ export class Traffic {
   botPackets = 0;
   geminiAudioMs = 0;
 
-  constructor(discord: FakeDiscord, gemini: FakeGemini) {
+  constructor(discord: FakeDiscord, gemini: FakeGemini, mode: TrafficMode) {
     this.#discord = discord;
+    this.#mode = mode;
     this.#gemini = gemini;
     const pcm = tone(500, 100, { sampleRate: 24_000, channels: 1 }).samples;
     const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
@@ -65,9 +78,10 @@ export class Traffic {
   }
 
   /** The human must already be heard by the bot once (say()), so its SSRC is mapped to its user. */
-  addTalker(human: FakeHuman, channelId: string, index: number): void {
+  addTalker(human: FakeHuman, channelId: string, guildIndex: number, index: number): void {
     this.#talkers.push({
       human,
+      phase: (guildIndex * 37) % TURN_CYCLE_FRAMES,
       channelId,
       packets: this.#loops[index % this.#loops.length] ?? [],
       session: undefined,
@@ -97,11 +111,18 @@ export class Traffic {
 
   #tick(): void {
     this.#ticks++;
-    for (const t of this.#talkers) this.#send(t);
+    for (const t of this.#talkers) if (this.#talking(t.phase)) this.#send(t);
     if (this.#ticks % ANSWER_EVERY_FRAMES === 0) {
-      for (const conn of this.#gemini.connections) if (conn.isOpen && conn.session) conn.send(this.#answer);
+      for (const conn of this.#gemini.connections) {
+        const answering = this.#mode === 'duplex' || !this.#talking((conn.id * 37) % TURN_CYCLE_FRAMES);
+        if (answering && conn.isOpen && conn.session) conn.send(this.#answer);
+      }
     }
     if (this.#ticks % 50 === 0) this.#trim();
+  }
+
+  #talking(phase: number): boolean {
+    return this.#mode === 'duplex' || (this.#ticks + phase) % TURN_CYCLE_FRAMES < TURN_CYCLE_FRAMES / 2;
   }
 
   #send(t: Talker): void {
