@@ -1,5 +1,6 @@
 // One Live connection attempt: ai.live.connect with our own timeout, failures as BotErrors.
 import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
+import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSetup } from './protocol.ts';
 
@@ -8,17 +9,9 @@ export interface CloseInfo {
   reason: string;
 }
 
-export interface Timers {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const REAL_TIMERS: Timers = {
-  now: () => performance.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
-};
+/** The Live layer's time source is the project's injectable clock (monotonic ms + timers). */
+export type Timers = Clock;
+export const REAL_TIMERS: Timers = systemClock;
 
 export interface OpenSocketOptions {
   ai: GoogleGenAI;

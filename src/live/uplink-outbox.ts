@@ -1,41 +1,11 @@
 // Uplink shaping: fixed-size 16 kHz chunks, and a bounded in-order queue used while no socket is ready.
+import { Rechunker } from '../audio/chunker.ts';
 import { INPUT_SAMPLE_RATE_HZ } from './protocol.ts';
 
-/** Re-chunks arbitrary PCM writes into chunks of exactly `chunkSamples` (the configured ms). */
-export class Chunker {
-  readonly chunkSamples: number;
-  #pending: Int16Array;
-  #filled = 0;
-
+/** Re-chunks arbitrary PCM writes into chunks of `chunkMs` of 16 kHz audio. */
+export class Chunker extends Rechunker {
   constructor(chunkMs: number) {
-    this.chunkSamples = Math.max(1, Math.round((chunkMs * INPUT_SAMPLE_RATE_HZ) / 1000));
-    this.#pending = new Int16Array(this.chunkSamples);
-  }
-
-  /** Complete chunks made from `samples` plus what was pending; the rest waits for the next push. */
-  push(samples: Int16Array): Int16Array[] {
-    const out: Int16Array[] = [];
-    let offset = 0;
-    while (offset < samples.length) {
-      const take = Math.min(this.chunkSamples - this.#filled, samples.length - offset);
-      this.#pending.set(samples.subarray(offset, offset + take), this.#filled);
-      this.#filled += take;
-      offset += take;
-      if (this.#filled === this.chunkSamples) {
-        out.push(this.#pending);
-        this.#pending = new Int16Array(this.chunkSamples);
-        this.#filled = 0;
-      }
-    }
-    return out;
-  }
-
-  /** The partial chunk (e.g. before audioStreamEnd), or null when nothing is pending. */
-  flush(): Int16Array | null {
-    if (this.#filled === 0) return null;
-    const rest = this.#pending.slice(0, this.#filled);
-    this.#filled = 0;
-    return rest;
+    super(Math.max(1, Math.round((chunkMs * INPUT_SAMPLE_RATE_HZ) / 1000)));
   }
 }
 

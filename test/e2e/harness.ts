@@ -109,3 +109,17 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
     },
   };
 }
+
+/**
+ * The usual opening of a voice test: `name` joins the guild's first voice channel and runs /join;
+ * resolves once the bot answered and Gemini's session is set up.
+ */
+export async function joinAndListen(w: BotWorld, name = 'alice') {
+  const human = w.discord.human(name);
+  const vc = w.guild.voice();
+  await human.joinVoice(vc);
+  const reply = await human.slash('join');
+  const conn = await w.gemini.nextSession(10_000);
+  const text = await reply.text(10_000);
+  return { human, alice: human, vc, reply, text, conn };
+}

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
 
 let world: BotWorld | null = null;
@@ -26,11 +26,8 @@ async function joinedWithProbes() {
   const probes: ToolProbes = toolProbes();
   world = await startWorld({ bot: { extraTools: probes.tools } });
   const w = world;
-  const alice = w.discord.human('alice');
-  await alice.joinVoice(w.guild.voice());
-  const reply = await alice.slash('join');
-  const conn = await w.gemini.nextSession(10_000);
-  expect(await reply.text(10_000)).toContain('Listening');
+  const { alice, conn, text } = await joinAndListen(w);
+  expect(text).toContain('Listening');
   return { w, alice, conn, probes };
 }
 

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StoredMessage } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {
@@ -15,11 +15,8 @@ const PATCH = 'PATCH /channels/:channel/messages/:message';
 async function joined() {
   world = await startWorld();
   const w = world;
-  const alice = w.discord.human('alice');
-  await alice.joinVoice(w.guild.voice());
-  const reply = await alice.slash('join');
-  const conn = await w.gemini.nextSession(10_000);
-  expect(await reply.text(10_000)).toContain('Listening');
+  const { alice, conn, text } = await joinAndListen(w);
+  expect(text).toContain('Listening');
   const botName = w.discord.world.bot.username;
   return { w, alice, conn, botName };
 }

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, longestSilenceMs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { tone, toneSum } from '../fakes/tones.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {
@@ -16,14 +16,7 @@ const answer = (freq: number, ms: number) => tone(freq, ms, { sampleRate: 24_000
 /** Starts the world, puts alice in the voice channel, runs /join and returns the Live connection. */
 async function joined(options: Parameters<typeof startWorld>[0] = {}) {
   world = await startWorld(options);
-  const w = world;
-  const alice = w.discord.human('alice');
-  const vc = w.guild.voice();
-  await alice.joinVoice(vc);
-  const reply = await alice.slash('join');
-  const conn = await w.gemini.nextSession(10_000);
-  const text = await reply.text(10_000);
-  return { w, alice, vc, reply, text, conn };
+  return { w: world, ...(await joinAndListen(world)) };
 }
 
 describe('voice bridge', () => {

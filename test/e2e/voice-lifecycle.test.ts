@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {
@@ -24,13 +24,7 @@ async function until(check: () => boolean, what: string, timeoutMs = 10_000): Pr
 async function joined(options: Parameters<typeof startWorld>[0] = {}) {
   world = await startWorld(options);
   const w = world;
-  const alice = w.discord.human('alice');
-  const vc = w.guild.voice();
-  await alice.joinVoice(vc);
-  const reply = await alice.slash('join');
-  const conn = await w.gemini.nextSession(10_000);
-  await reply.text(10_000);
-  return { w, alice, vc, conn, text: w.guild.text() };
+  return { w, ...(await joinAndListen(w)), text: w.guild.text() };
 }
 
 describe('voice session lifecycle', () => {

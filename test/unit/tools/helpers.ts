@@ -1,35 +1,13 @@
 // Test helpers for tools: a manual clock, a recording logger, a recording guild and a fake interaction.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import type { Clock } from '../../../src/clock.ts';
 import { createLogger, type Logger } from '../../../src/log.ts';
 import type { GuildToolServices, VoiceMember } from '../../../src/tools/guild-services.ts';
+import { manualClock as sharedManualClock } from '../../helpers/manual-clock.ts';
 
-/** Time only moves when the test says so; due timers fire in time order. */
+/** The shared manual clock, with the `advance(ms)` spelling these tests use. */
 export function manualClock() {
-  let now = 0;
-  let nextId = 0;
-  const timers = new Map<number, { at: number; fn: () => void }>();
-  const clock: Clock = {
-    now: () => now,
-    setTimeout: (fn, ms) => {
-      nextId += 1;
-      timers.set(nextId, { at: now + ms, fn });
-      return nextId;
-    },
-    clearTimeout: (id) => void timers.delete(id as number),
-  };
-  function advance(ms: number) {
-    const to = now + ms;
-    for (;;) {
-      const due = [...timers.entries()].filter(([, t]) => t.at <= to).sort((a, b) => a[1].at - b[1].at)[0];
-      if (!due) break;
-      timers.delete(due[0]);
-      now = due[1].at;
-      due[1].fn();
-    }
-    now = to;
-  }
-  return { clock, advance, pending: () => timers.size };
+  const time = sharedManualClock();
+  return { clock: time.clock, advance: time.advanceBy, pending: time.pending };
 }
 
 export function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
