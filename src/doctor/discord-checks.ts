@@ -107,7 +107,7 @@ function tokenResult(client: Client, login: Login, apiUrl: string): CheckResult 
     return fail(name, 'Discord rejected DISCORD_TOKEN (401 Unauthorized)', resetFix);
   }
   return fail(
-    name,
+    'Discord connection',
     `could not log in at ${new URL(apiUrl).origin}: ${error.message ?? String(login.error)}`,
     'check the network connection and DISCORD_API_URL (normally https://discord.com/api, or leave it empty)',
   );

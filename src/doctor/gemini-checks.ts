@@ -74,7 +74,12 @@ export async function checkGeminiLive(
 }
 
 function liveFailure(name: string, model: string, error: unknown, baseUrl: string | undefined): CheckResult {
-  const e = error as { code?: string; message?: string };
+  // With no retries allowed, "reconnect exhausted" wraps the one real failure: report that one.
+  const wrapped = error as { code?: string; cause?: unknown };
+  const e = (wrapped.code === 'LIVE_RECONNECT_EXHAUSTED' && wrapped.cause ? wrapped.cause : error) as {
+    code?: string;
+    message?: string;
+  };
   const message = e.message ?? String(error);
   const closeCode = Number(/code (\d{4})/.exec(message)?.[1] ?? 0);
   if (closeCode === 1007 && /api key/i.test(message)) {

@@ -38,7 +38,7 @@ export async function runDoctor(loaded: LoadedConfig, options: DoctorOptions): P
       fail(
         'Configuration',
         loaded.error.problems.join(' '),
-        'copy .env.example to .env and fill in what is listed (see README.md, "Configuration")',
+        'set the variables listed above in .env (copy .env.example to .env if there is none; README.md, "Configuration", explains each)',
       ),
     );
     report(skip('Discord, Gemini and data directory', 'not checked until the configuration is complete'));

@@ -177,7 +177,9 @@ describe('npm run doctor', () => {
     expect(run.code).toBe(1);
     expect(run.line('Node.js')).toMatch(/^✓ /);
     expect(run.line('Opus codec')).toMatch(/^✓ /);
-    expect(run.line('Configuration')).toMatch(/^✗ .*GEMINI_API_KEY is missing.*fix: copy \.env\.example/);
+    expect(run.line('Configuration')).toMatch(
+      /^✗ .*GEMINI_API_KEY is missing.*fix: set the variables listed above in \.env/,
+    );
   });
 });
 
