@@ -98,6 +98,9 @@ export class Uplink {
     }
     if (!this.#streaming) {
       this.#streaming = true;
+      // Counted as voice even if this first frame is quiet (Opus onsets often are), so the
+      // silence tail cannot end a stream that has only just begun.
+      this.#lastVoiceAt = this.#options.clock.now();
       this.#tick();
       this.#ticker.start(FRAME_MS + FRAME_MS / 2);
     }

@@ -140,6 +140,18 @@ describe('Uplink', () => {
     expect(levelAtDbfs(rec.joined(), 440, { startMs: 200, endMs: 380 })).toBeGreaterThan(-15);
   });
 
+  it('GIVEN a talk spurt that starts with a quiet frame THEN the stream is not ended at once', () => {
+    const { time, rec, uplink: u } = setup();
+    const quiet = opusPackets(tone(440, 20, { amplitudeDbfs: -70 }));
+    const loud = opusPackets(tone(440, 400));
+    time.advanceTo(5000);
+    u.pushOpus('alice', quiet[0]!);
+    speak(u, time, 'alice', loud, 5020);
+    time.advanceBy(3000);
+    expect(rec.events.filter((e) => e === 'end')).toHaveLength(1);
+    expect(rec.events.at(-1)).toBe('end');
+  });
+
   it('GIVEN a speaker far ahead of the clock THEN the backlog is capped and the dropped time counted', () => {
     const { time, uplink: u } = setup();
     const packets = opusPackets(tone(440, 500));
