@@ -34,7 +34,7 @@ async function main(): Promise<number> {
   const narrator = new Narrator(out, TOTAL_STEPS);
   const outDir = resolve(flags.out ?? join(tmpdir(), `gemini-voice-bot-demo-${Date.now()}`));
   const synth = await createSynth(flags.tones ? 'tones' : 'auto');
-  narrator.plain('Gemini voice bot — demo (about 30 seconds)');
+  narrator.plain('Gemini voice bot — demo (about 15 seconds)');
   narrator.plain(
     "  SIMULATED: Discord and Gemini are fakes running on 127.0.0.1; Gemini's answers are scripted.",
   );
