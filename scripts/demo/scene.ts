@@ -200,8 +200,8 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
   const interruptedAt = performance.now();
   interrupted = true;
   conn.interrupt();
-  const story = await telling;
   narrator.line('✋ Gemini: interrupted');
+  const story = await telling;
   await talking;
   await until(
     () => performance.now() - (lastAudibleBotPacket(capture, interruptedAt) ?? interruptedAt) > 300,
