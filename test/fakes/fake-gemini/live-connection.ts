@@ -280,8 +280,11 @@ export class FakeLiveConnection extends EventEmitter {
     this.send({ goAway: { timeLeft: `${timeLeftMs / 1000}s` } });
   }
 
+  /** A WebSocket close reason holds at most 123 bytes; longer ones are cut, as the real server does. */
   close(code = 1000, reason = ''): void {
-    this.#socket.close(code, reason);
+    let bytes = Buffer.from(reason);
+    if (bytes.length > 123) bytes = bytes.subarray(0, 123);
+    this.#socket.close(code, bytes.toString('utf8').replace(/\uFFFD$/, ''));
   }
 
   terminate(): void {
