@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {
@@ -172,6 +172,11 @@ describe('voice session lifecycle', () => {
     );
     expect(notice.content).not.toMatch(/at |Error:|AIza/);
     await until(() => w.discord.botVoiceState(w.guild)?.channelId == null, 'the bot to leave voice');
+    // The failure was logged, and neither secret appears anywhere in the log.
+    const log = w.logLines.join('');
+    expect(log).toContain('LIVE_');
+    expect(log).not.toContain(TEST_GEMINI_KEY);
+    expect(log).not.toContain(TEST_DISCORD_TOKEN);
   });
 
   it('GIVEN /join when the bot may not Connect THEN one clear ephemeral sentence, no voice join', async () => {
