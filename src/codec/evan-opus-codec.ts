@@ -71,7 +71,7 @@ class EvanOpusEncoder implements OpusEncoder {
   readonly bitrateBps: number;
   #encoder: Encoder | null;
 
-  constructor(bitrateBps: number) {
+  constructor(bitrateBps: number, monoSource: boolean) {
     this.bitrateBps = bitrateBps;
     // `audio`, not `voip`: on Gemini's band-limited speech `voip` picks hybrid SILK+CELT at 2–3× the CPU.
     const encoder = new Encoder({
@@ -80,6 +80,7 @@ class EvanOpusEncoder implements OpusEncoder {
       application: 'audio',
     });
     encoder.bitrate = bitrateBps;
+    if (monoSource) encoder.force_channels = 1;
     this.#encoder = encoder;
   }
 
@@ -127,7 +128,10 @@ export function createEvanOpusCodec(): OpusCodec {
       return new EvanOpusDecoder();
     },
     createEncoder: function createEncoder(options: OpusEncoderOptions = {}): OpusEncoder {
-      return new EvanOpusEncoder(checkBitrate(options.bitrateBps ?? OPUS_DEFAULT_BITRATE_BPS));
+      return new EvanOpusEncoder(
+        checkBitrate(options.bitrateBps ?? OPUS_DEFAULT_BITRATE_BPS),
+        options.monoSource ?? false,
+      );
     },
   };
 }

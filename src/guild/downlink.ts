@@ -67,9 +67,11 @@ export class Downlink {
 
   constructor(options: DownlinkOptions) {
     this.#options = options;
-    this.#encoder = options.codec.createEncoder(
-      options.bitrateBps === undefined ? {} : { bitrateBps: options.bitrateBps },
-    );
+    // Gemini's voice is mono: both channels of every frame are identical.
+    this.#encoder = options.codec.createEncoder({
+      monoSource: true,
+      ...(options.bitrateBps === undefined ? {} : { bitrateBps: options.bitrateBps }),
+    });
     this.#ticker = createTicker(options.clock, FRAME_MS, () => this.#tick());
     this.#stallTimeoutMs = options.stallTimeoutMs ?? 2_000;
   }

@@ -69,7 +69,8 @@ function buildGuild(codec: OpusCodec, speakerPackets: Uint8Array[][], reply24k: 
   const mixed = new Int16Array(mixer.frameSamples);
   const rechunker = new Rechunker(GEMINI_CHUNK_SAMPLES);
   const upsampler = new Upsampler24kMonoTo48kStereo();
-  const encoder = codec.createEncoder();
+  // As the bot's Downlink does: Gemini's voice is mono, so packets are mono-coded.
+  const encoder = codec.createEncoder({ monoSource: true });
   const mono: Int16Array[] = [];
   return {
     uplink(frame) {
@@ -145,6 +146,10 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   const encode = measure(`[${codec.name}] encode 48k stereo, audio 64 kb/s`, (f) =>
     consume(encoder.encode(upsampledReply[f % CLIP_FRAMES]!)),
   );
+  const monoEncoder = codec.createEncoder({ monoSource: true });
+  const encodeMono = measure(`[${codec.name}] encode 48k stereo mono-coded (Gemini's voice), 64 kb/s`, (f) =>
+    consume(monoEncoder.encode(upsampledReply[f % CLIP_FRAMES]!)),
+  );
   const celtGuild = buildGuild(
     codec,
     speakers.map((pcm) => clientPackets(pcm, 64_000)),
@@ -170,7 +175,17 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   });
   for (const d of [decoder, decoderHybrid, decoderAudio]) d.destroy();
   encoder.destroy();
-  return [decodeCelt, decodeHybrid, decodeAudio, encode, uplinkCelt, uplink, downlink, wholeGuild];
+  return [
+    decodeCelt,
+    decodeHybrid,
+    decodeAudio,
+    encode,
+    encodeMono,
+    uplinkCelt,
+    uplink,
+    downlink,
+    wholeGuild,
+  ];
 }
 
 export const audioPathBench: BenchSuite = {

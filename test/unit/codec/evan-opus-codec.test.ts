@@ -158,6 +158,20 @@ describe('createOpusCodec (@evan/opus)', () => {
     expect(Math.abs(toneDbfs(last, 1000, 48_000) + 12)).toBeLessThan(1);
   });
 
+  it('GIVEN a mono source THEN packets are mono-coded and decode to identical channels at the same level', () => {
+    const sine = tone(600, 48_000, 960 * FRAMES, -12);
+    const encoder = codec.createEncoder({ monoSource: true });
+    const packets = stereoFramesOf(interleave(sine, sine)).map((frame) => encoder.encode(frame));
+    encoder.destroy();
+    // TOC byte bit 2 is the stereo flag (RFC 6716 §3.1).
+    expect(packets.every((p) => ((p[0]! >> 2) & 1) === 0)).toBe(true);
+    const last = decodeAlone(codec, packets)[FRAMES - 1]!;
+    const left = last.filter((_, i) => i % 2 === 0);
+    const right = last.filter((_, i) => i % 2 === 1);
+    expect(right).toEqual(left);
+    expect(Math.abs(toneDbfs(left, 600, 48_000) + 12)).toBeLessThan(1);
+  });
+
   it.each([64_000, 128_000])(
     'GIVEN %i b/s THEN speech packets average that bitrate within 25 %%',
     (bitrateBps) => {
