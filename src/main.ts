@@ -4,6 +4,10 @@ import { startBot } from './bot.ts';
 import { type Config, ConfigError, loadConfig, secretsOf } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 
+/** What every voice session hears on a restart; a /join afterwards resumes the conversation. */
+const RESTART_NOTICE =
+  'I am restarting and will be back in a moment — use /join to continue where we left off.';
+
 /** SIGTERM must finish within this, or the process manager kills us mid-goodbye. */
 const SHUTDOWN_DEADLINE_MS = 10_000;
 
@@ -54,7 +58,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, SHUTDOWN_DEADLINE_MS);
     deadline.unref();
-    bot.stop(`The bot is restarting (${signal}).`).then(
+    bot.stop(RESTART_NOTICE).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error }, 'shutdown failed');
@@ -64,6 +68,9 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
+  // Started by the ShardingManager: if the manager dies, its IPC channel closes. Leave cleanly
+  // instead of running on as an orphan that nobody can stop or restart.
+  if (process.send) process.on('disconnect', () => shutdown('manager gone'));
 }
 
 /** One sentence for the owner at the terminal; the details are in the log line above. */

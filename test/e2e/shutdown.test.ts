@@ -66,7 +66,7 @@ describe('graceful shutdown', () => {
     expect(exit.code).toBe(0);
     expect(exit.atMs - signalledAt).toBeLessThan(SHUTDOWN_LIMIT_MS);
     const notice = discord.messagesIn(guild.text()).find((m) => m.content.includes('restarting'));
-    expect(notice?.content).toContain('SIGTERM');
+    expect(notice?.content).toContain('/join to continue');
     expect(discord.botVoiceState(guild)?.channelId ?? null).toBeNull();
     expect((await conn.waitForClose(5_000)).code).toBeDefined();
 
