@@ -1,7 +1,12 @@
 // /join [channel] [fresh]: the bot joins a voice channel and opens the guild's Live session.
 import { ChannelType, InteractionContextType, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.ts';
-import { requireBotCanJoin, requireGuild, targetVoiceChannel } from '../src/discord/preconditions.ts';
+import {
+  requireBotCanJoin,
+  requireGuild,
+  requireVoiceNotStage,
+  targetVoiceChannel,
+} from '../src/discord/preconditions.ts';
 import { UserFacingError } from '../src/errors.ts';
 import type { SessionLauncher } from '../src/guild/session-launcher.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
@@ -20,7 +25,7 @@ export const joinCommand: Command<JoinServices> = {
       o
         .setName('channel')
         .setDescription('Voice channel to join (default: the one you are in)')
-        .addChannelTypes(ChannelType.GuildVoice, ChannelType.GuildStageVoice),
+        .addChannelTypes(ChannelType.GuildVoice),
     )
     .addBooleanOption((o) =>
       o.setName('fresh').setDescription('Start a new conversation instead of continuing the last one'),
@@ -29,11 +34,9 @@ export const joinCommand: Command<JoinServices> = {
 
   async execute(interaction, { sessions, launcher }) {
     const context = requireGuild(interaction);
-    const named = interaction.options.getChannel('channel', false, [
-      ChannelType.GuildVoice,
-      ChannelType.GuildStageVoice,
-    ]);
+    const named = interaction.options.getChannel('channel', false, [ChannelType.GuildVoice]);
     const channel = targetVoiceChannel(context, named);
+    requireVoiceNotStage(channel);
     requireBotCanJoin(context.guild, channel);
 
     const existing = sessions.get(context.guild.id);

@@ -1,5 +1,6 @@
 // Small checks a command runs before doing anything; each failure is one clear sentence.
 import {
+  ChannelType,
   type ChatInputCommandInteraction,
   type Guild,
   type GuildMember,
@@ -41,6 +42,19 @@ export function targetVoiceChannel(
     );
   }
   return current;
+}
+
+/**
+ * Stage channels make the bot an audience member that cannot speak until a moderator invites it,
+ * which would look like a silent, broken bot: refuse them with the reason instead.
+ */
+export function requireVoiceNotStage(channel: VoiceBasedChannel): void {
+  if (channel.type === ChannelType.GuildStageVoice) {
+    throw new UserFacingError(
+      `${channel.toString()} is a stage channel; I can only talk in regular voice channels.`,
+      'STAGE_CHANNEL',
+    );
+  }
 }
 
 /** The bot must be able to see, connect and speak, and the channel must have room for it. */
