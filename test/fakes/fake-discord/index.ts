@@ -6,39 +6,25 @@ import { join } from 'node:path';
 import type { BotAudioCapture } from './bot-audio.ts';
 import { GatewayServer, type GatewaySession, Intent } from './gateway.ts';
 import { FakeHuman } from './human.ts';
-import { shardOf } from './ids.ts';
 import type { CommandRegistry, InteractionHandle } from './interaction.ts';
+import { dispatchMessageEvent, identifyPayloads, type MessageEvent } from './message-dispatch.ts';
 import { type AttachmentRecord, MessageStore, type StoredMessage } from './message-store.ts';
-import {
-  channelPayload,
-  guildCreatePayload,
-  type Json,
-  memberPayload,
-  userPayload,
-  voiceStatePayload,
-} from './payloads.ts';
+import { channelPayload, type Json, memberPayload, voiceStatePayload } from './payloads.ts';
 import { registerRoutes } from './rest-routes.ts';
 import { RestServer } from './rest-server.ts';
 import { createTestCertificate, writeCertificateFile } from './tls-cert.ts';
 import { VoiceServer } from './voice-server.ts';
+import { type VoiceDispatch, type VoiceRequest, VoiceSignalling } from './voice-signalling.ts';
 import {
   type ChannelRecord,
   ChannelType,
   type GuildRecord,
   type GuildSpec,
-  Permission,
   type VoiceStateRecord,
   World,
 } from './world.ts';
 
 export type GuildRef = string | { id: string };
-
-export interface VoiceDispatch {
-  /** 'state-first' is what Discord does; 'server-first' reproduces discord.js issue #11553. */
-  order: 'state-first' | 'server-first';
-  /** Delay (ms) between the two dispatches. */
-  delayMs: number;
-}
 
 export interface FakeDiscordOptions {
   guilds?: GuildSpec[];
@@ -74,18 +60,16 @@ export class FakeDiscord {
   /** Protocol violations seen by the fake (wrong shard, bad packets, ...): a test should expect none. */
   readonly failures: string[] = [];
   /** Every op 4 the bot sent: guild, channel (null = leave), shard and time. */
-  readonly voiceRequests: Array<{ guildId: string; channelId: string | null; shard: [number, number] }> = [];
-  voiceDispatch: VoiceDispatch;
+  /** The bot's voice joins and leaves (op 4) and the dispatches that answer them. */
+  readonly signalling: VoiceSignalling;
   readonly caCertPem: string;
   readonly caCertPath: string;
   readonly #humans = new Map<string, FakeHuman>();
-  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(options: FakeDiscordOptions, cert: { certPem: string; keyPem: string }, caCertPath: string) {
     this.token = options.token ?? 'fake-bot-token';
     this.world = new World(options.botName ?? 'fake-bot');
     for (const spec of options.guilds ?? [{ name: 'test-guild' }]) this.world.addGuild(spec);
-    this.voiceDispatch = { order: 'state-first', delayMs: 0, ...options.voiceDispatch };
     this.caCertPem = cert.certPem;
     this.caCertPath = caCertPath;
     const fail = (message: string): void => {
@@ -102,7 +86,13 @@ export class FakeDiscord {
       heartbeatIntervalMs: options.gatewayHeartbeatIntervalMs ?? 41_250,
       fail,
       onIdentify: (session) => this.#onIdentify(session),
-      onVoiceStateRequest: (session, d) => this.#onVoiceStateRequest(session, d),
+      onVoiceStateRequest: (session, d) => this.signalling.onVoiceStateRequest(session, d),
+    });
+    this.signalling = new VoiceSignalling({
+      world: this.world,
+      gateway: this.gateway,
+      voice: this.voice,
+      dispatch: { order: 'state-first', delayMs: 0, ...options.voiceDispatch },
     });
     registerRoutes(this.rest, {
       world: this.world,
@@ -116,6 +106,20 @@ export class FakeDiscord {
       origin: () => this.origin,
       dispatchMessage: (m, event) => this.dispatchMessage(m, event),
     });
+  }
+
+  /** Every op 4 the bot sent: guild, channel (null = leave) and the shard it came on. */
+  get voiceRequests(): VoiceRequest[] {
+    return this.signalling.requests;
+  }
+
+  /** Order and delay of VOICE_STATE_UPDATE / VOICE_SERVER_UPDATE after a join (settable per test). */
+  get voiceDispatch(): VoiceDispatch {
+    return this.signalling.dispatch;
+  }
+
+  set voiceDispatch(dispatch: VoiceDispatch) {
+    this.signalling.dispatch = dispatch;
   }
 
   /** The application id, equal to the bot user's id as on Discord. */
@@ -241,7 +245,7 @@ export class FakeDiscord {
     const state = this.botVoiceState(id);
     if (!state?.channelId) throw new Error('fake-discord: the bot is not in voice');
     if (this.voice.sessions.get(id)?.ws) this.voice.closeBotConnection(id, 4014);
-    this.#connectBot(this.world.guild(id), { ...state, channelId: channel.id });
+    this.signalling.connectBot(this.world.guild(id), { ...state, channelId: channel.id });
   }
 
   /** A moderator disconnects the bot: voice websocket closed with 4014, state update with channel null. */
@@ -310,127 +314,16 @@ export class FakeDiscord {
   }
 
   /** MESSAGE_* dispatch, hiding content from sessions without MessageContent unless the bot is mentioned. */
-  dispatchMessage(
-    message: StoredMessage,
-    event: 'MESSAGE_CREATE' | 'MESSAGE_UPDATE' | 'MESSAGE_DELETE',
-  ): void {
-    if (event === 'MESSAGE_DELETE') {
-      this.gateway.dispatch(
-        event,
-        { id: message.id, channel_id: message.channelId, guild_id: message.guildId },
-        {
-          guildId: message.guildId,
-          intent: Intent.GuildMessages,
-        },
-      );
-      return;
-    }
-    const guild = this.world.guild(message.guildId);
-    const member = guild.members.get(message.authorId);
-    const full: Json = {
-      ...this.messages.payload(message),
-      guild_id: message.guildId,
-      ...(member ? { member: { ...memberPayload(this.world, member), user: undefined } } : {}),
-      ...(message.replyTo ? { referenced_message: this.#referenced(message.replyTo) } : {}),
-    };
-    const visible = message.authorId === this.world.bot.id || message.mentionIds.includes(this.world.bot.id);
-    const hidden: Json = { ...full, content: '', embeds: [], attachments: [], components: [] };
-    for (const session of this.gateway.sessions) {
-      if (!session.ws || shardOf(message.guildId, session.shard[1]) !== session.shard[0]) continue;
-      if ((session.intents & Intent.GuildMessages) === 0) continue;
-      const seesContent = visible || (session.intents & Intent.MessageContent) !== 0;
-      this.gateway.send(session, { op: 0, t: event, d: seesContent ? full : hidden });
-    }
-  }
-
-  #referenced(id: string): Json | null {
-    const m = this.messages.get(id);
-    return m ? this.messages.payload(m) : null;
+  dispatchMessage(message: StoredMessage, event: MessageEvent): void {
+    dispatchMessageEvent(
+      { world: this.world, gateway: this.gateway, messages: this.messages },
+      message,
+      event,
+    );
   }
 
   #onIdentify(session: GatewaySession): { ready: Json; guildCreates: Json[] } {
-    const guilds = [...this.world.guilds.values()].filter(
-      (g) => shardOf(g.id, session.shard[1]) === session.shard[0],
-    );
-    return {
-      ready: {
-        v: 10,
-        user: { ...userPayload(this.world.bot), verified: true, mfa_enabled: false, flags: 0 },
-        guilds: guilds.map((g) => ({ id: g.id, unavailable: true })),
-        session_id: session.sessionId,
-        resume_gateway_url: this.gateway.url,
-        shard: session.shard,
-        application: { id: this.appId, flags: 0 },
-        private_channels: [],
-        presences: [],
-        relationships: [],
-        guild_join_requests: [],
-      },
-      guildCreates: guilds.map((g) => guildCreatePayload(this.world, g)),
-    };
-  }
-
-  #onVoiceStateRequest(session: GatewaySession, d: Json): void {
-    const guild = this.world.guild(String(d.guild_id));
-    const channelId = typeof d.channel_id === 'string' ? d.channel_id : null;
-    this.voiceRequests.push({ guildId: guild.id, channelId, shard: session.shard });
-    const state: VoiceStateRecord = {
-      userId: this.world.bot.id,
-      channelId,
-      sessionId: session.sessionId,
-      selfMute: Boolean(d.self_mute),
-      selfDeaf: Boolean(d.self_deaf),
-    };
-    if (!channelId) {
-      guild.voiceStates.delete(this.world.bot.id);
-      this.voice.endSession(guild.id);
-      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
-        guildId: guild.id,
-        intent: Intent.GuildVoiceStates,
-      });
-      return;
-    }
-    const needed = Permission.ViewChannel | Permission.Connect;
-    // Like Discord, a join the bot may not make is silently ignored: no dispatch at all.
-    if ((this.world.permissions(guild, this.world.bot.id, channelId) & needed) !== needed) return;
-    this.#connectBot(guild, state);
-  }
-
-  #connectBot(guild: GuildRecord, state: VoiceStateRecord): void {
-    guild.voiceStates.set(state.userId, state);
-    const token = this.voice.expect({
-      guildId: guild.id,
-      channelId: state.channelId ?? '',
-      userId: state.userId,
-      sessionId: state.sessionId,
-    });
-    const stateUpdate = (): void => {
-      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
-        guildId: guild.id,
-        intent: Intent.GuildVoiceStates,
-      });
-    };
-    const serverUpdate = (): void => {
-      this.gateway.dispatch(
-        'VOICE_SERVER_UPDATE',
-        { token, guild_id: guild.id, endpoint: this.voice.endpoint },
-        {
-          guildId: guild.id,
-        },
-      );
-    };
-    const [first, second] =
-      this.voiceDispatch.order === 'state-first' ? [stateUpdate, serverUpdate] : [serverUpdate, stateUpdate];
-    first();
-    if (this.voiceDispatch.delayMs <= 0) {
-      second();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.#timers.delete(timer);
-      second();
-    }, this.voiceDispatch.delayMs);
-    this.#timers.add(timer);
+    return identifyPayloads(this.world, session, { appId: this.appId, resumeUrl: this.gateway.url });
   }
 
   async start(): Promise<void> {
@@ -441,8 +334,7 @@ export class FakeDiscord {
 
   /** Closes every server and socket and deletes the certificate file. */
   async stop(): Promise<void> {
-    for (const t of this.#timers) clearTimeout(t);
-    this.#timers.clear();
+    this.signalling.stop();
     await Promise.all([this.voice.stop(), this.gateway.stop(), this.rest.stop()]);
     await rm(this.caCertPath, { force: true });
   }
@@ -471,5 +363,6 @@ export type { RestCall } from './rest-server.ts';
 export type { SayOptions, SayResult, SentPacket, VoiceFaults } from './speaker.ts';
 export { INVALID_OPUS_PACKET, OPUS_SILENCE_FRAME } from './speaker.ts';
 export type { VoiceSession } from './voice-server.ts';
+export type { VoiceDispatch, VoiceRequest } from './voice-signalling.ts';
 export type { ChannelRecord, GuildSpec, UserRecord } from './world.ts';
 export { Permission } from './world.ts';
