@@ -18,9 +18,11 @@ import { InteractionRouter } from './discord/interaction-router.ts';
 import { MentionHandler } from './discord/mentions.ts';
 import { registerCommands } from './discord/register-commands.ts';
 import { toolServicesFor } from './discord/tool-services.ts';
+import type { AudioOffload } from './guild/audio-offload.ts';
 import { SessionLauncher } from './guild/session-launcher.ts';
 import { SessionRegistry } from './guild/session-registry.ts';
 import { VoiceLatency } from './guild/voice-latency.ts';
+import { WorkerAudio } from './guild/worker-audio.ts';
 import type { Logger } from './log.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.ts';
@@ -39,6 +41,8 @@ export interface BotServices {
   clock: Clock;
   client: Client;
   codec: OpusCodec;
+  /** The worker thread where every guild's Opus and resampling work runs. */
+  audio: AudioOffload;
   ai: GoogleGenAI;
   store: Store;
   tools: ToolRegistry;
@@ -82,6 +86,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
   const clock = systemClock;
   const client = createDiscordClient(config);
   const codec = createOpusCodec();
+  const audio = new WorkerAudio(codec, log.child({ part: 'audio' }));
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
   const ai = new GoogleGenAI({
     apiKey: config.GEMINI_API_KEY,
@@ -103,7 +108,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     config,
     log,
     clock,
-    codec,
+    audio,
     ai,
     tools,
     store,
@@ -118,6 +123,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     clock,
     client,
     codec,
+    audio,
     ai,
     store,
     tools,
@@ -132,7 +138,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
 export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const services = buildServices(config, log, options);
   const { client, sessions, store, reminders, tools } = services;
-  log.info({ opus: services.codec.name, store: store.path }, 'starting');
+  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.path }, 'starting');
   const router = new InteractionRouter<BotServices>(
     botCommands(tools),
     services,
@@ -171,11 +177,15 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ).catch((error: unknown) => log.error({ err: error }, 'slash command registration failed'));
   });
 
+  const abandon = async () => {
+    store.close();
+    await services.audio.close();
+    await client.destroy();
+  };
   try {
     await client.login(config.DISCORD_TOKEN);
   } catch (error) {
-    store.close();
-    await client.destroy();
+    await abandon();
     throw error;
   }
 
@@ -184,8 +194,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   try {
     metricsServer = await startMetrics(services, () => stopped === undefined);
   } catch (error) {
-    store.close();
-    await client.destroy();
+    await abandon();
     throw error;
   }
   return {
@@ -198,6 +207,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         await sessions.endAll({ code: 'BOT_STOPPING', message: reason });
         tools.abortAll('the bot is stopping');
         reminders.dispose();
+        await services.audio.close();
         await client.destroy();
         store.close();
       })();

@@ -1,10 +1,8 @@
-// Downlink: Gemini's 24 kHz answer → 48 kHz stereo → Opus on our own 20 ms pacing → the voice link.
-import { DISCORD_FRAME_SAMPLES, FRAME_MS } from '../audio/pcm.ts';
-import { SampleFifo } from '../audio/sample-fifo.ts';
-import { Upsampler24kMonoTo48kStereo } from '../audio/upsampler.ts';
+// Downlink: Gemini's 24 kHz answer → Opus packets (off the main thread) → our own 20 ms pacing → voice.
+import { FRAME_MS } from '../audio/pcm.ts';
 import { type Clock, createTicker, type Ticker } from '../clock.ts';
-import type { OpusCodec, OpusEncoder } from '../codec/opus-codec.ts';
 import type { Logger } from '../log.ts';
+import type { AudioOffload, DownlinkEncoding } from './audio-offload.ts';
 
 /** Where Opus packets go: the guild's voice connection. */
 export interface OpusSink {
@@ -14,7 +12,8 @@ export interface OpusSink {
 }
 
 export interface DownlinkOptions {
-  codec: OpusCodec;
+  /** Where upsampling and Opus encoding run (the audio worker in the bot, inline in unit tests). */
+  audio: AudioOffload;
   clock: Clock;
   sink: OpusSink;
   log: Logger;
@@ -36,7 +35,8 @@ export interface DownlinkStats {
 
 /**
  * An Opus "silence" frame. Discord asks for five of them when a stream stops so that clients'
- * decoders do not interpolate the last real frame into a buzz.
+ * decoders do not interpolate the last real frame into a buzz; we also send it while Gemini pauses
+ * between bursts, so the stream stays continuous.
  */
 const SILENCE_FRAME = Uint8Array.of(0xf8, 0xff, 0xfe);
 const SILENCE_TAIL_FRAMES = 5;
@@ -45,33 +45,32 @@ const SILENCE_TAIL_FRAMES = 5;
  * States: idle → speaking (a packet every 20 ms) → ending (five silence frames) → idle.
  *
  * Owning the pacing instead of going through AudioPlayer saves its one frame of scheduling latency:
- * the first packet of an answer is sent the moment its audio arrives. While Gemini pauses between
- * bursts mid-answer we send encoded silence, so playback is never ended by a gap; `interrupt()`
- * drops everything queued and the next tick sends only silence.
+ * the first packet of an answer is sent the moment it is encoded. Gaps between Gemini's bursts are
+ * filled with silence frames so playback is never ended by a gap; `interrupt()` drops everything
+ * queued (and still being encoded) and the next tick sends only silence.
  */
 export class Downlink {
   readonly stats: DownlinkStats = { packetsSent: 0, underrunFrames: 0, interruptions: 0, flushedMs: 0 };
   readonly #options: DownlinkOptions;
-  readonly #fifo = new SampleFifo(48_000);
-  readonly #upsampler = new Upsampler24kMonoTo48kStereo();
-  readonly #encoder: OpusEncoder;
-  readonly #frame = new Int16Array(DISCORD_FRAME_SAMPLES);
-  readonly #silence = new Int16Array(DISCORD_FRAME_SAMPLES);
+  readonly #encoding: DownlinkEncoding;
   readonly #ticker: Ticker;
   readonly #stallTimeoutMs: number;
+  #queue: Uint8Array[] = [];
   #speaking = false;
   #turnDone = false;
   #silenceTailLeft = 0;
   #lastAudioAt = 0;
+  /** Audio pushes so far, so a flush that a newer answer overtook does not end that answer. */
+  #pushes = 0;
+  #flushRequestedAt = -1;
   #closed = false;
 
   constructor(options: DownlinkOptions) {
     this.#options = options;
-    // Gemini's voice is mono: both channels of every frame are identical.
-    this.#encoder = options.codec.createEncoder({
-      monoSource: true,
-      ...(options.bitrateBps === undefined ? {} : { bitrateBps: options.bitrateBps }),
-    });
+    this.#encoding = options.audio.downlink(
+      (packets, flushed) => this.#onPackets(packets, flushed),
+      options.bitrateBps,
+    );
     this.#ticker = createTicker(options.clock, FRAME_MS, () => this.#tick());
     this.#stallTimeoutMs = options.stallTimeoutMs ?? 2_000;
   }
@@ -80,48 +79,59 @@ export class Downlink {
     return this.#speaking;
   }
 
-  /** Milliseconds of answer audio waiting to be played. */
+  /** Milliseconds of encoded answer waiting to be played. */
   get queuedMs(): number {
-    return (this.#fifo.length / DISCORD_FRAME_SAMPLES) * FRAME_MS;
+    return this.#queue.length * FRAME_MS;
   }
 
-  /** A chunk of Gemini's answer (24 kHz mono). Starts playback at once when idle. */
+  /** A chunk of Gemini's answer (24 kHz mono). Playback starts as soon as its first packet exists. */
   pushAudio(pcm24k: Int16Array): void {
     if (this.#closed || pcm24k.length === 0) return;
-    this.#fifo.write(this.#upsampler.process(pcm24k));
+    this.#pushes += 1;
     this.#lastAudioAt = this.#options.clock.now();
     this.#turnDone = false;
-    this.#silenceTailLeft = 0;
-    if (!this.#ticker.running) {
-      this.#speaking = true;
-      this.#tick();
-      this.#ticker.start();
-    }
+    this.#encoding.push(pcm24k);
   }
 
-  /** The answer is complete: play what is queued, then stop. */
+  /** The answer is complete: play what is queued (and its zero-padded end), then stop. */
   endOfTurn(): void {
-    this.#turnDone = true;
+    if (this.#closed) return;
+    this.#flushRequestedAt = this.#pushes;
+    this.#encoding.flush();
   }
 
-  /** Barge-in: drop every queued sample now; only silence frames follow. */
+  /** Barge-in: drop every queued packet now; only silence frames follow. */
   interrupt(): void {
     if (this.#closed) return;
     this.stats.interruptions += 1;
     this.stats.flushedMs += this.queuedMs;
-    this.#fifo.discard();
-    this.#upsampler.reset();
-    if (this.#speaking) this.#beginSilenceTail();
+    this.#queue = [];
+    this.#encoding.reset();
+    if (this.#speaking) this.#silenceTailLeft = SILENCE_TAIL_FRAMES;
   }
 
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#ticker.stop();
-    this.#fifo.discard();
+    this.#queue = [];
     if (this.#speaking) this.#options.sink.setSpeaking(false);
     this.#speaking = false;
-    this.#encoder.destroy();
+    this.#encoding.close();
+  }
+
+  #onPackets(packets: Uint8Array[], flushed: boolean): void {
+    if (this.#closed) return;
+    if (packets.length > 0) {
+      this.#queue.push(...packets);
+      this.#silenceTailLeft = 0;
+    }
+    if (flushed && this.#flushRequestedAt === this.#pushes) this.#turnDone = true;
+    if (!this.#ticker.running && this.#queue.length > 0) {
+      this.#speaking = true;
+      this.#tick();
+      this.#ticker.start();
+    }
   }
 
   #tick(): void {
@@ -131,27 +141,20 @@ export class Downlink {
       if (this.#silenceTailLeft === 0) this.#stop();
       return;
     }
-    if (this.#fifo.length >= DISCORD_FRAME_SAMPLES) {
-      this.#fifo.readInto(this.#frame);
-      this.#play(this.#encoder.encode(this.#frame));
+    const next = this.#queue.shift();
+    if (next) {
+      this.#play(next);
       return;
     }
     const stalled = this.#options.clock.now() - this.#lastAudioAt >= this.#stallTimeoutMs;
     if (this.#turnDone || stalled) {
-      if (this.#fifo.length > 0) {
-        this.#fifo.readInto(this.#frame); // zero-pads the last partial frame
-        this.#play(this.#encoder.encode(this.#frame));
-      }
-      this.#beginSilenceTail();
+      this.#silenceTailLeft = SILENCE_TAIL_FRAMES;
+      this.#tick();
       return;
     }
-    // Gemini is between bursts: keep the stream continuous with silence.
+    // Gemini is between bursts (or the packet is still being encoded): keep the stream continuous.
     this.stats.underrunFrames += 1;
-    this.#play(this.#encoder.encode(this.#silence));
-  }
-
-  #beginSilenceTail(): void {
-    this.#silenceTailLeft = SILENCE_TAIL_FRAMES;
+    this.#play(SILENCE_FRAME);
   }
 
   #stop(): void {

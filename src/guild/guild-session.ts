@@ -2,12 +2,12 @@
 import { EventEmitter } from 'node:events';
 import { FRAME_MS } from '../audio/pcm.ts';
 import type { Clock } from '../clock.ts';
-import type { OpusCodec } from '../codec/opus-codec.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSession } from '../live/session.ts';
 import type { Logger } from '../log.ts';
 import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
+import type { AudioOffload } from './audio-offload.ts';
 import { Downlink } from './downlink.ts';
 import { SpeakerTimeline } from './speaker-timeline.ts';
 import { Uplink } from './uplink.ts';
@@ -38,7 +38,8 @@ export interface GuildSessionOptions {
   voice: Omit<VoiceLinkOptions, 'channelId' | 'guildId' | 'log'>;
   /** Builds this guild's Live session (settings, tools, resume handle are the factory's business). */
   createLive(): LiveSession;
-  codec: OpusCodec;
+  /** Where Opus decoding/encoding and resampling run (the process's audio worker). */
+  audio: AudioOffload;
   clock: Clock;
   log: Logger;
   roster: VoiceRoster;
@@ -181,9 +182,9 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   #wire(voice: VoiceLink, live: LiveSession): void {
     const o = this.#options;
-    const downlink = new Downlink({ codec: o.codec, clock: o.clock, sink: voice, log: this.#log });
+    const downlink = new Downlink({ audio: o.audio, clock: o.clock, sink: voice, log: this.#log });
     const uplink = new Uplink({
-      codec: o.codec,
+      audio: o.audio,
       clock: o.clock,
       sink: live,
       log: this.#log,

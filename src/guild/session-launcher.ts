@@ -2,7 +2,6 @@
 import type { GoogleGenAI } from '@google/genai';
 import type { Guild } from 'discord.js';
 import type { Clock } from '../clock.ts';
-import type { OpusCodec } from '../codec/opus-codec.ts';
 import type { Config } from '../config.ts';
 import { textChannelSink, voiceRosterOf } from '../discord/guild-adapters.ts';
 import { UserFacingError } from '../errors.ts';
@@ -10,6 +9,7 @@ import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
+import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
 import { liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
@@ -19,7 +19,7 @@ export interface SessionLauncherDeps {
   config: Config;
   log: Logger;
   clock: Clock;
-  codec: OpusCodec;
+  audio: AudioOffload;
   ai: GoogleGenAI;
   tools: ToolPort & { abortAll(reason: string, guildId?: string): void };
   store: Store;
@@ -54,7 +54,7 @@ export class SessionLauncher {
   }
 
   launch(request: LaunchRequest): Promise<GuildSession> {
-    const { config, store, clock, codec, tools, ai, sessions } = this.#deps;
+    const { config, store, clock, audio, tools, ai, sessions } = this.#deps;
     const { guild, voiceChannelId } = request;
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
@@ -105,7 +105,7 @@ export class SessionLauncher {
           textChannelId,
           voice: { adapterCreator: guild.voiceAdapterCreator, group: guild.client.user.id },
           createLive,
-          codec,
+          audio,
           clock,
           log,
           roster: voiceRosterOf(guild),

@@ -1,14 +1,14 @@
 // Uplink: every speaker's Opus → 16 kHz mono → one mix on a 20 ms clock → the Live session.
 
 import { Rechunker } from '../audio/chunker.ts';
-import { Downsampler48kStereoTo16kMono } from '../audio/downsampler.ts';
 import { isSilent } from '../audio/level.ts';
 import { Mixer } from '../audio/mixer.ts';
 import { FRAME_MS, GEMINI_INPUT_FRAME_SAMPLES, GEMINI_INPUT_RATE_HZ, samplesFor } from '../audio/pcm.ts';
 import { SampleFifo } from '../audio/sample-fifo.ts';
 import { type Clock, createTicker, type Ticker } from '../clock.ts';
-import type { OpusCodec, OpusDecoder } from '../codec/opus-codec.ts';
 import type { Logger } from '../log.ts';
+import type { AudioOffload, UplinkDecoding } from './audio-offload.ts';
+import type { DecodedAudio } from './speaker-decoders.ts';
 
 /** Where mixed audio goes: the guild's Live session. */
 export interface UplinkSink {
@@ -17,7 +17,8 @@ export interface UplinkSink {
 }
 
 export interface UplinkOptions {
-  codec: OpusCodec;
+  /** Where Opus decoding and downsampling run (the audio worker in the bot, inline in unit tests). */
+  audio: AudioOffload;
   clock: Clock;
   sink: UplinkSink;
   log: Logger;
@@ -32,8 +33,6 @@ export interface UplinkOptions {
 }
 
 interface Speaker {
-  decoder: OpusDecoder;
-  downsampler: Downsampler48kStereoTo16kMono;
   fifo: SampleFifo;
   frame: Int16Array;
 }
@@ -61,6 +60,7 @@ export class Uplink {
   readonly #chunker: Rechunker;
   readonly #ticker: Ticker;
   readonly #maxBacklogSamples: number;
+  readonly #decoding: UplinkDecoding;
   readonly #mixInputs: Int16Array[] = [];
   readonly #active: string[] = [];
   #lastVoiceAt = Number.NEGATIVE_INFINITY;
@@ -72,6 +72,7 @@ export class Uplink {
     this.#chunker = new Rechunker(samplesFor(options.chunkMs, GEMINI_INPUT_RATE_HZ));
     this.#ticker = createTicker(options.clock, FRAME_MS, () => this.#tick());
     this.#maxBacklogSamples = samplesFor(options.maxSpeakerBacklogMs ?? 100, GEMINI_INPUT_RATE_HZ);
+    this.#decoding = options.audio.uplink((userId, audio) => this.#onDecoded(userId, audio));
   }
 
   get streaming(): boolean {
@@ -80,17 +81,17 @@ export class Uplink {
 
   /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
   pushOpus(userId: string, packet: Uint8Array): void {
+    if (!this.#closed) this.#decoding.push(userId, packet);
+  }
+
+  #onDecoded(userId: string, audio: DecodedAudio): void {
     if (this.#closed) return;
-    const speaker = this.#speaker(userId);
-    let pcm48: Int16Array;
-    try {
-      pcm48 = speaker.decoder.decode(packet);
-    } catch (error) {
+    if (audio.bad) {
       this.stats.badPackets += 1;
-      this.#options.log.debug({ err: error }, 'undecodable voice packet concealed');
-      pcm48 = speaker.decoder.conceal();
+      this.#options.log.debug('undecodable voice packet concealed');
     }
-    speaker.fifo.write(speaker.downsampler.process(pcm48));
+    const speaker = this.#speaker(userId);
+    speaker.fifo.write(audio.pcm);
     const excess = speaker.fifo.length - this.#maxBacklogSamples;
     if (excess > 0) {
       speaker.fifo.discard(excess);
@@ -108,9 +109,7 @@ export class Uplink {
 
   /** Forgets a speaker (left the channel, opted out): their queued audio is not sent. */
   removeSpeaker(userId: string): void {
-    const speaker = this.#speakers.get(userId);
-    if (!speaker) return;
-    speaker.decoder.destroy();
+    this.#decoding.forget(userId);
     this.#speakers.delete(userId);
   }
 
@@ -118,18 +117,14 @@ export class Uplink {
     if (this.#closed) return;
     this.#closed = true;
     this.#ticker.stop();
-    for (const userId of [...this.#speakers.keys()]) this.removeSpeaker(userId);
+    this.#decoding.close();
+    this.#speakers.clear();
   }
 
   #speaker(userId: string): Speaker {
     let speaker = this.#speakers.get(userId);
     if (!speaker) {
-      speaker = {
-        decoder: this.#options.codec.createDecoder(),
-        downsampler: new Downsampler48kStereoTo16kMono(),
-        fifo: new SampleFifo(),
-        frame: new Int16Array(GEMINI_INPUT_FRAME_SAMPLES),
-      };
+      speaker = { fifo: new SampleFifo(), frame: new Int16Array(GEMINI_INPUT_FRAME_SAMPLES) };
       this.#speakers.set(userId, speaker);
     }
     return speaker;

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
+import { inlineAudio } from '../../../src/guild/audio-offload.ts';
 import { Downlink, type OpusSink } from '../../../src/guild/downlink.ts';
 import { createLogger } from '../../../src/log.ts';
 import {
@@ -45,7 +46,7 @@ afterEach(() => downlink?.close());
 function setup() {
   const time = manualClock();
   const rec = listeningSink(time);
-  downlink = new Downlink({ codec, clock: time.clock, sink: rec.sink, log });
+  downlink = new Downlink({ audio: inlineAudio(codec), clock: time.clock, sink: rec.sink, log });
   return { time, rec, downlink };
 }
 
@@ -63,9 +64,9 @@ describe('Downlink', () => {
   it('GIVEN bursts with 300 ms pauses that stay ahead of real time THEN playback is continuous 600 Hz', () => {
     const { time, rec, downlink: d } = setup();
     const audio = answer(600, 1500);
-    // 5 bursts of 300 ms audio, each sent instantly, 300 ms apart (ahead of real time overall).
+    // 5 bursts of 300 ms audio, each sent instantly, 250 ms apart (ahead of real time overall).
     for (let b = 0; b < 5; b++) {
-      time.advanceTo(b * 300);
+      time.advanceTo(b * 250);
       d.pushAudio(audio.subarray(b * 7200, (b + 1) * 7200));
     }
     d.endOfTurn();

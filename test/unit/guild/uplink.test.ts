@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
+import { inlineAudio } from '../../../src/guild/audio-offload.ts';
 import { Uplink, type UplinkSink } from '../../../src/guild/uplink.ts';
 import { createLogger } from '../../../src/log.ts';
 import { levelAtDbfs, type PcmClip } from '../../fakes/audio-analysis.ts';
@@ -58,7 +59,14 @@ function setup(chunkMs = 20) {
   const time = manualClock();
   const rec = recordingSink();
   rec.attach(time);
-  uplink = new Uplink({ codec, clock: time.clock, sink: rec.sink, log, chunkMs, silenceTailMs: 1000 });
+  uplink = new Uplink({
+    audio: inlineAudio(codec),
+    clock: time.clock,
+    sink: rec.sink,
+    log,
+    chunkMs,
+    silenceTailMs: 1000,
+  });
   return { time, rec, uplink };
 }
 

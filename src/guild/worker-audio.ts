@@ -1,0 +1,147 @@
+// AudioOffload backed by one worker thread per process, so Opus and resampling leave the event loop.
+import { Worker } from 'node:worker_threads';
+import type { OpusCodec } from '../codec/opus-codec.ts';
+import type { Logger } from '../log.ts';
+import {
+  type AudioOffload,
+  type DownlinkEncoding,
+  inlineAudio,
+  type OnDecoded,
+  type OnPackets,
+  type UplinkDecoding,
+} from './audio-offload.ts';
+import type { FromWorker, ToWorker } from './audio-worker-protocol.ts';
+
+interface Channel {
+  onDecoded?: OnDecoded;
+  onPackets?: OnPackets;
+  /** Downlink results older than this generation were overtaken by a barge-in. */
+  gen: number;
+}
+
+/**
+ * Decoding every speaker and encoding every answer costs ~1.5 % of a core per busy guild; on the
+ * event loop that becomes timer lag for every guild at once. The worker takes that work to another
+ * core; the main thread only moves packets. If the worker ever dies, channels fall back to inline
+ * processing (the audio continues, on the main thread) and the failure is logged once.
+ */
+export class WorkerAudio implements AudioOffload {
+  readonly #worker: Worker;
+  readonly #channels = new Map<number, Channel>();
+  readonly #inline: AudioOffload;
+  readonly #log: Logger;
+  #nextChannel = 1;
+  #dead = false;
+
+  /** `workerUrl` is the worker's entry file; tests pass one that fails to check the fallback. */
+  constructor(codec: OpusCodec, log: Logger, workerUrl = new URL('./audio-worker.ts', import.meta.url)) {
+    this.#log = log;
+    this.#inline = inlineAudio(codec);
+    this.#worker = new Worker(workerUrl);
+    // The worker must never keep a finished process alive.
+    this.#worker.unref();
+    this.#worker.on('message', (message: FromWorker) => this.#onMessage(message));
+    this.#worker.on('error', (error) => this.#die(error));
+    this.#worker.on('exit', (code) => {
+      if (!this.#dead) this.#die(new Error(`audio worker exited with code ${code}`));
+    });
+  }
+
+  get kind(): string {
+    return this.#dead ? 'inline (worker failed)' : 'worker thread';
+  }
+
+  uplink(onDecoded: OnDecoded): UplinkDecoding {
+    const ch = this.#open({ onDecoded, gen: 0 });
+    let fallback: UplinkDecoding | null = null;
+    const local = () => {
+      fallback ??= this.#inline.uplink(onDecoded);
+      return fallback;
+    };
+    return {
+      push: (user, packet) => {
+        if (this.#dead) return local().push(user, packet);
+        // A copy with its own buffer: receiver packets are views into Node's pooled buffers, which
+        // cannot be transferred (and cloning a view would copy the whole pool).
+        const copy = new Uint8Array(packet);
+        this.#post({ t: 'up', ch, user, packet: copy }, [copy.buffer]);
+      },
+      forget: (user) => (this.#dead ? local().forget(user) : this.#post({ t: 'upForget', ch, user })),
+      close: () => {
+        fallback?.close();
+        if (!this.#dead) this.#post({ t: 'upClose', ch });
+        this.#channels.delete(ch);
+      },
+    };
+  }
+
+  downlink(onPackets: OnPackets, bitrateBps?: number): DownlinkEncoding {
+    const channel: Channel = { onPackets, gen: 0 };
+    const ch = this.#open(channel);
+    this.#post({ t: 'downOpen', ch, bitrateBps });
+    let fallback: DownlinkEncoding | null = null;
+    const local = () => {
+      fallback ??= this.#inline.downlink(onPackets, bitrateBps);
+      return fallback;
+    };
+    return {
+      push: (pcm24k) => {
+        if (this.#dead) return local().push(pcm24k);
+        const copy = new Int16Array(pcm24k);
+        this.#post({ t: 'down', ch, gen: channel.gen, pcm: copy }, [copy.buffer]);
+      },
+      flush: () => (this.#dead ? local().flush() : this.#post({ t: 'downFlush', ch, gen: channel.gen })),
+      reset: () => {
+        channel.gen += 1;
+        if (this.#dead) local().reset();
+        else this.#post({ t: 'downReset', ch, gen: channel.gen });
+      },
+      close: () => {
+        fallback?.close();
+        if (!this.#dead) this.#post({ t: 'downClose', ch });
+        this.#channels.delete(ch);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#dead = true;
+    this.#channels.clear();
+    await this.#worker.terminate();
+  }
+
+  #open(channel: Channel): number {
+    const ch = this.#nextChannel++;
+    this.#channels.set(ch, channel);
+    return ch;
+  }
+
+  #post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+    try {
+      this.#worker.postMessage(message, transfer);
+    } catch (error) {
+      // Only a programming error gets here (an untransferable buffer); keep audio going inline.
+      this.#die(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #onMessage(message: FromWorker): void {
+    if (message.t === 'failed') {
+      this.#log.error({ reason: message.message }, 'audio worker could not process a message');
+      return;
+    }
+    const channel = this.#channels.get(message.ch);
+    if (!channel) return;
+    if (message.t === 'decoded') {
+      channel.onDecoded?.(message.user, { pcm: message.pcm, bad: message.bad });
+    } else if (message.gen === channel.gen) {
+      channel.onPackets?.(message.packets, message.flushed);
+    }
+  }
+
+  #die(error: Error): void {
+    if (this.#dead) return;
+    this.#dead = true;
+    this.#log.error({ err: error }, 'audio worker failed; audio continues on the main thread');
+  }
+}
