@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
-import { inlineAudio } from '../../../src/guild/audio-offload.ts';
+import { type AudioOffload, inlineAudio } from '../../../src/guild/audio-offload.ts';
 import { Downlink, type OpusSink } from '../../../src/guild/downlink.ts';
 import { createLogger } from '../../../src/log.ts';
 import {
@@ -116,5 +116,44 @@ describe('Downlink', () => {
     time.advanceBy(5000);
     expect(d.speaking).toBe(false);
     expect(rec.speaking.at(-1)).toBe(false);
+  });
+});
+
+/** The inline offload, but results wait until the test releases them (like a busy worker). */
+function deferredAudio() {
+  const inline = inlineAudio(codec);
+  const pending: (() => void)[] = [];
+  const audio: AudioOffload = {
+    kind: 'deferred',
+    uplink: (onDecoded) => inline.uplink((user, decoded) => pending.push(() => onDecoded(user, decoded))),
+    downlink: (onPackets, bitrate) =>
+      inline.downlink((packets, flushed) => pending.push(() => onPackets(packets, flushed)), bitrate),
+    close: async () => {},
+  };
+  /** Delivers the first `count` waiting results (all by default), in order. */
+  const release = (count = pending.length) => {
+    for (const deliver of pending.splice(0, count)) deliver();
+  };
+  return { audio, release };
+}
+
+describe('Downlink with audio encoded elsewhere', () => {
+  it('GIVEN the next answer starts before the last one finished encoding its end THEN the bot keeps talking', () => {
+    const time = manualClock();
+    const rec = listeningSink(time);
+    const { audio, release } = deferredAudio();
+    const d = new Downlink({ audio, clock: time.clock, sink: rec.sink, log });
+    d.pushAudio(answer(600, 100));
+    d.endOfTurn();
+    d.pushAudio(answer(600, 400)); // Gemini already began the next answer
+    release(2); // the first answer and its flush are encoded…
+    time.advanceBy(200); // …and played, while the second is still being encoded
+    release();
+    time.advanceBy(2000);
+    const audible = rec.packets.filter((p) => !rec.isSilenceFrame(p));
+    expect(audible.length).toBeGreaterThanOrEqual(25);
+    // The old flush must not end the stream in between: speaking goes off once, at the very end.
+    expect(rec.speaking.filter((s) => s === false)).toHaveLength(1);
+    d.close();
   });
 });
