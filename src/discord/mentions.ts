@@ -97,9 +97,11 @@ export class MentionHandler {
     }
     const images = await downloadImages(attachments, this.#images, this.#o.fetch ?? fetch);
     const text = question === '' ? 'What is in this image?' : question;
-    const live = this.#o.sessions.get(message.guildId)?.live;
-    if (live) {
+    const session = this.#o.sessions.get(message.guildId);
+    const live = session?.live;
+    if (session && live) {
       log.debug({ images: images.length }, 'mention answered through the voice session');
+      session.noteTypedQuestion(message.author.id, text);
       const answer = await askVoiceSession(
         live,
         `${message.member?.displayName ?? 'Someone'} asks: ${text}`,

@@ -64,6 +64,8 @@ export type GuildSessionState =
 interface GuildSessionEvents {
   stateChange: [oldState: GuildSessionState, newState: GuildSessionState];
   ended: [reason: SessionEnd];
+  /** Someone's typed question (an @mention) is being put to the voice conversation. */
+  typedQuestion: [userId: string, text: string];
 }
 
 /**
@@ -157,6 +159,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       this.#uplink?.removeSpeaker(userId);
     }
     this.#checkRoom();
+  }
+
+  /** Tells observers (the transcript) that `userId` typed `text` into the conversation. */
+  noteTypedQuestion(userId: string, text: string): void {
+    if (this.#state.status === 'active') this.emit('typedQuestion', userId, text);
   }
 
   /** Someone opted out mid-session: stop hearing them at once. */

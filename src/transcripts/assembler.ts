@@ -3,6 +3,8 @@
 /** One thing the Live session told us, stamped with the local monotonic clock (ms) on arrival. */
 export type TranscriptInput =
   | { kind: 'user'; text: string; finished?: boolean; atMs: number }
+  /** A question someone typed (an @mention) that was put to the voice session. */
+  | { kind: 'typed'; userId: string; text: string; atMs: number }
   | { kind: 'bot'; text: string; atMs: number }
   | { kind: 'interrupted'; atMs: number }
   | { kind: 'turnComplete'; atMs: number }
@@ -12,6 +14,8 @@ export interface UserLine {
   /** Who was audible while it was said, the one heard longest first; empty when nobody is known. */
   speakers: string[];
   text: string;
+  /** Present when the line was typed (an @mention asked in voice), not spoken. */
+  typed?: true;
 }
 
 export interface BotLine {
@@ -48,6 +52,8 @@ interface LineState {
   /** Attribution never looks before this (ms): the previous line or the previous answer. */
   floorMs: number;
   finished: boolean;
+  /** Set for typed questions: the author is known, no audio attribution needed. */
+  typedBy?: string;
 }
 
 interface ExchangeState {
@@ -89,6 +95,8 @@ export class TranscriptAssembler {
     switch (input.kind) {
       case 'user':
         return this.#user(input.text, input.finished === true, input.atMs);
+      case 'typed':
+        return this.#typed(input.userId, input.text, input.atMs);
       case 'bot':
         return this.#bot(input.text, input.atMs);
       case 'tool':
@@ -117,6 +125,16 @@ export class TranscriptAssembler {
     const ex = this.#open();
     const floor = ex.lines.at(-1)?.lastAtMs ?? this.#floorAfter(this.#previous);
     appendTo(ex.lines, text, finished, atMs, this.#lineGapMs, floor);
+    return this.#snapshots([ex]);
+  }
+
+  /** A typed question opens its own exchange unless the open one has nothing in it yet. */
+  #typed(userId: string, text: string, atMs: number): Exchange[] {
+    const current = this.#current;
+    const fresh =
+      current && current.completedAtMs === null && current.lines.length === 0 && current.bot === null;
+    const ex = fresh ? current : this.#start();
+    ex.lines.push({ text, firstAtMs: atMs, lastAtMs: atMs, floorMs: atMs, finished: true, typedBy: userId });
     return this.#snapshots([ex]);
   }
 
@@ -201,8 +219,11 @@ export class TranscriptAssembler {
     return exchanges.map((ex) => ({
       id: ex.id,
       user: ex.lines.map((line) => ({
-        speakers: this.#speakersBetween(Math.max(line.floorMs, line.firstAtMs - this.#leadMs), line.lastAtMs),
+        speakers: line.typedBy
+          ? [line.typedBy]
+          : this.#speakersBetween(Math.max(line.floorMs, line.firstAtMs - this.#leadMs), line.lastAtMs),
         text: line.text,
+        ...(line.typedBy === undefined ? {} : { typed: true as const }),
       })),
       tools: [...ex.tools],
       bot: ex.bot ? { text: ex.bot.text, cutOff: ex.bot.cutOff } : null,

@@ -172,7 +172,8 @@ export class TranscriptPublisher {
       // Opted-out people are never transcribed nor named, even if their old voice activity is on record.
       if (line.speakers.length > 0 && audible.length === 0) continue;
       const names = await Promise.all(audible.map((id) => this.#o.nameOf(id)));
-      user.push({ label: names.length > 0 ? joinNames(names) : UNKNOWN_SPEAKER, text: line.text });
+      const label = names.length > 0 ? joinNames(names) : UNKNOWN_SPEAKER;
+      user.push({ label: line.typed ? `${label} (typed)` : label, text: line.text });
     }
     return { user, tools: settings.toolLinesEnabled ? exchange.tools : [], bot: exchange.bot };
   }

@@ -61,7 +61,11 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
       live.on('interrupted', onInterrupted);
       live.on('turnComplete', onTurnComplete);
       live.on('toolCallFinished', onTool);
+      const onTyped = (userId: string, text: string) =>
+        push({ kind: 'typed', userId, text, atMs: clock.now() });
+      session.on('typedQuestion', onTyped);
       detachers.set(session, async () => {
+        session.off('typedQuestion', onTyped);
         live.off('inputTranscript', onInput);
         live.off('outputTranscript', onOutput);
         live.off('interrupted', onInterrupted);

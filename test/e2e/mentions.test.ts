@@ -171,5 +171,12 @@ describe('@mention questions in voice', () => {
     expect(answer.content).toBe('It looks green @\u200beveryone.');
     expect(answer.raw[0]?.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(w.gemini.rest.requests).toHaveLength(0);
+    // The transcript shows the typed question, attributed, with the spoken answer under it.
+    const transcript = await w.discord.waitForMessage(
+      w.guild.text(),
+      (m) => m.content.includes('(typed)') && m.content.includes('green'),
+      5_000,
+    );
+    expect(transcript.content).toContain('**alice (typed):** what colour is this?');
   });
 });

@@ -200,3 +200,23 @@ describe('TranscriptAssembler', () => {
     expect(exchanges[1]?.user[0]?.speakers).toEqual(['bob']);
   });
 });
+
+describe('TranscriptAssembler with typed questions', () => {
+  it('GIVEN a question typed into the voice session THEN its exchange names the author and holds the answer', () => {
+    const assembler = new TranscriptAssembler({ speakersBetween: () => ['someone-speaking'] });
+    assembler.push({ kind: 'typed', userId: 'alice', text: 'capital of France?', atMs: 1000 });
+    assembler.push({ kind: 'bot', text: 'Paris.', atMs: 1500 });
+    const [done] = assembler.push({ kind: 'turnComplete', atMs: 2000 });
+    expect(done?.user).toEqual([{ speakers: ['alice'], text: 'capital of France?', typed: true }]);
+    expect(done?.bot).toEqual({ text: 'Paris.', cutOff: false });
+  });
+
+  it('GIVEN a typed question while an answer is being spoken THEN it opens its own exchange', () => {
+    const assembler = new TranscriptAssembler({ speakersBetween: () => ['bob'] });
+    assembler.push({ kind: 'user', text: 'tell me a story', finished: true, atMs: 0 });
+    const [spoken] = assembler.push({ kind: 'bot', text: 'Once upon', atMs: 500 });
+    const [typed] = assembler.push({ kind: 'typed', userId: 'alice', text: 'what time is it?', atMs: 900 });
+    expect(typed?.id).not.toBe(spoken?.id);
+    expect(typed?.user[0]?.speakers).toEqual(['alice']);
+  });
+});
