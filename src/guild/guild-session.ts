@@ -142,8 +142,13 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Ends the session: stops audio, closes Live, leaves voice, posts `message`. Idempotent. */
   end(reason: SessionEnd, options: { notify?: boolean } = {}): Promise<void> {
-    this.#ending ??= this.#teardown(reason, options.notify ?? true);
-    return this.#ending;
+    if (this.#ending) return this.#ending;
+    // Marked as ending before teardown starts: leaving voice makes the voice link report 'ended',
+    // which calls end() again synchronously, and that must not start a second teardown.
+    const ending = Promise.withResolvers<void>();
+    this.#ending = ending.promise;
+    this.#teardown(reason, options.notify ?? true).then(ending.resolve, ending.reject);
+    return ending.promise;
   }
 
   /** Discord says the bot is no longer in any voice channel here (a moderator disconnected it). */

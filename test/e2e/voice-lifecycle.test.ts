@@ -138,6 +138,22 @@ describe('voice session lifecycle', () => {
     expect(levelAtDbfs(mono16k(conn.audio), 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
   });
 
+  it('GIVEN /leave THEN one goodbye (the reply), Gemini closed, voice left — no second notice', async () => {
+    const { w, alice, conn, text } = await joined();
+    const reply = await alice.slash('leave');
+    expect(await reply.text(5_000)).toMatch(/^👋 Left/);
+    await conn.waitForClose(5_000);
+    await until(() => w.discord.botVoiceState(w.guild)?.channelId == null, 'the bot to leave voice');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const notices = w.discord
+      .messagesIn(text)
+      .filter((m) => m.authorId === w.discord.world.bot.id && !m.interactionId);
+    expect(notices.map((m) => m.content)).not.toContainEqual(
+      expect.stringContaining('left the voice channel'),
+    );
+    expect(w.bot.services.sessions.get(w.guild.id)).toBeUndefined();
+  });
+
   it('GIVEN the last human leaves THEN the bot leaves after the grace period and says why', async () => {
     world = await startWorld();
     const w = world;
