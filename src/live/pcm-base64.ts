@@ -5,10 +5,13 @@ export function pcm16ToBase64(samples: Int16Array): string {
   return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
 }
 
-/** Decodes base64 PCM16 LE into a fresh, aligned Int16Array (an odd trailing byte is ignored). */
+/**
+ * Decodes base64 PCM16 LE into a fresh, aligned Int16Array (an odd trailing byte is ignored).
+ * One byte copy, no per-sample work: like the encoder above, this assumes a little-endian host.
+ */
 export function base64ToPcm16(data: string): Int16Array {
   const bytes = Buffer.from(data, 'base64');
   const out = new Int16Array(bytes.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
+  new Uint8Array(out.buffer).set(bytes.subarray(0, out.length * 2));
   return out;
 }
