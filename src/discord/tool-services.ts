@@ -18,15 +18,13 @@ export function toolServicesFor(
         const session = sessions.get(guildId);
         const guild = client.guilds.cache.get(guildId);
         if (!session || !guild) return null;
+        const speaking = new Set(session.recentSpeakers());
         return guild.voiceStates.cache
           .filter((s) => s.channelId === session.voiceChannelId && s.id !== client.user?.id)
           .map((s) => ({
             id: s.id,
             displayName: s.member?.displayName ?? s.id,
-            // The timeline runs on the monotonic clock (performance.now), like the uplink that feeds it.
-            speaking: session.timeline
-              .speakersBetween(performance.now() - 1000, performance.now())
-              .includes(s.id),
+            speaking: speaking.has(s.id),
           }));
       },
       async postMessage(text) {

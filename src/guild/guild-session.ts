@@ -1,6 +1,5 @@
 // GuildSession: where voice, Live, tools and transcripts meet for one guild, and its lifecycle.
 import { EventEmitter } from 'node:events';
-import { FRAME_MS } from '../audio/pcm.ts';
 import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSession } from '../live/session.ts';
@@ -166,6 +165,12 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#checkRoom();
   }
 
+  /** Who was audible in the last `withinMs` (on the session's clock, like the timeline). */
+  recentSpeakers(withinMs = 1_000): string[] {
+    const now = this.#options.clock.now();
+    return this.timeline.speakersBetween(now - withinMs, now);
+  }
+
   /** Tells observers (the transcript) that `userId` typed `text` into the conversation. */
   noteTypedQuestion(userId: string, text: string): void {
     if (this.#state.status === 'active') this.emit('typedQuestion', userId, text);
@@ -200,21 +205,17 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       clock: o.clock,
       sink: live,
       log: this.#log,
-      // Each 20 ms mix goes straight to Live, which packs chunks of the configured size.
-      chunkMs: FRAME_MS,
       silenceTailMs: o.silenceTailMs,
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
     const receiver = new SpeakerReceiver(voice.receiver, {
       log: this.#log,
-      shouldListen: (userId) => !o.roster.isBot(userId) && o.mayListenTo(userId),
+      shouldListen: (userId) => !o.roster.isBot(userId) && this.#mayListen(userId),
     });
     receiver.on('packet', (userId, packet) => {
       if (this.#mayListen(userId)) uplink.pushOpus(userId, packet);
     });
-    receiver.on('badPacket', () => {
-      uplink.stats.badPackets += 1;
-    });
+    receiver.on('badPacket', () => uplink.recordLostPacket());
     live.on('audio', (event) => downlink.pushAudio(event.samples));
     live.on('interrupted', () => downlink.interrupt());
     live.on('turnComplete', () => downlink.endOfTurn());

@@ -1,6 +1,5 @@
 // Uplink: every speaker's Opus → 16 kHz mono → one mix on a 20 ms clock → the Live session.
 
-import { Rechunker } from '../audio/chunker.ts';
 import { isSilent } from '../audio/level.ts';
 import { Mixer } from '../audio/mixer.ts';
 import { FRAME_MS, GEMINI_INPUT_FRAME_SAMPLES, GEMINI_INPUT_RATE_HZ, samplesFor } from '../audio/pcm.ts';
@@ -10,8 +9,9 @@ import type { Logger } from '../log.ts';
 import type { AudioOffload, UplinkDecoding } from './audio-offload.ts';
 import type { DecodedAudio } from './speaker-decoders.ts';
 
-/** Where mixed audio goes: the guild's Live session. */
+/** Where mixed audio goes: the guild's Live session, which packs frames into chunks. */
 export interface UplinkSink {
+  /** One 20 ms frame. The array is reused for the next frame: copy what you keep. */
   sendAudio(pcm16k: Int16Array): void;
   sendAudioStreamEnd(): void;
 }
@@ -22,8 +22,6 @@ export interface UplinkOptions {
   clock: Clock;
   sink: UplinkSink;
   log: Logger;
-  /** Audio per message to Gemini (multiple of 20 ms). */
-  chunkMs: number;
   /** Silence kept flowing after the last voice, so server-side VAD can close the turn. */
   silenceTailMs: number;
   /** A speaker further behind than this loses their oldest audio (counted), so lag cannot grow. */
@@ -57,7 +55,8 @@ export class Uplink {
   readonly #options: UplinkOptions;
   readonly #speakers = new Map<string, Speaker>();
   readonly #mixer = new Mixer(GEMINI_INPUT_FRAME_SAMPLES);
-  readonly #chunker: Rechunker;
+  /** The mix is written here every tick; the sink copies it (no allocation per frame). */
+  readonly #mixed = new Int16Array(GEMINI_INPUT_FRAME_SAMPLES);
   readonly #ticker: Ticker;
   readonly #maxBacklogSamples: number;
   readonly #decoding: UplinkDecoding;
@@ -69,7 +68,6 @@ export class Uplink {
 
   constructor(options: UplinkOptions) {
     this.#options = options;
-    this.#chunker = new Rechunker(samplesFor(options.chunkMs, GEMINI_INPUT_RATE_HZ));
     this.#ticker = createTicker(options.clock, FRAME_MS, () => this.#tick());
     this.#maxBacklogSamples = samplesFor(options.maxSpeakerBacklogMs ?? 100, GEMINI_INPUT_RATE_HZ);
     this.#decoding = options.audio.uplink((userId, audio) => this.#onDecoded(userId, audio));
@@ -77,6 +75,11 @@ export class Uplink {
 
   get streaming(): boolean {
     return this.#streaming;
+  }
+
+  /** A packet that never reached the decoder (it failed to decrypt): counted with the bad ones. */
+  recordLostPacket(): void {
+    this.stats.badPackets += 1;
   }
 
   /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
@@ -144,22 +147,14 @@ export class Uplink {
       this.#lastVoiceAt = now;
       this.#options.onVoiceActivity?.(this.#active, now);
     }
-    this.#send(this.#mixer.mix(this.#mixInputs));
+    this.#options.sink.sendAudio(this.#mixer.mix(this.#mixInputs, undefined, this.#mixed));
+    this.stats.framesSent += 1;
     if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
       this.#endStream();
     }
   }
 
-  #send(frame: Int16Array): void {
-    for (const chunk of this.#chunker.push(frame)) {
-      this.#options.sink.sendAudio(chunk);
-      this.stats.framesSent += chunk.length / GEMINI_INPUT_FRAME_SAMPLES;
-    }
-  }
-
   #endStream(): void {
-    const rest = this.#chunker.flush();
-    if (rest) this.#options.sink.sendAudio(rest);
     this.#options.sink.sendAudioStreamEnd();
     this.stats.streamEnds += 1;
     this.#streaming = false;

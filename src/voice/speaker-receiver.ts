@@ -6,8 +6,6 @@ import type { Logger } from '../log.ts';
 interface SpeakerReceiverEvents {
   /** One raw Opus packet (decrypted) from a speaker we listen to. */
   packet: [userId: string, packet: Buffer];
-  speakingStart: [userId: string];
-  speakingEnd: [userId: string];
   /** A packet destroyed the subscription; it was re-created at once. */
   badPacket: [userId: string];
 }
@@ -30,9 +28,6 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
   readonly #streams = new Map<string, AudioReceiveStream>();
   #closed = false;
   readonly #onStart = (userId: string) => this.#handleStart(userId);
-  readonly #onEnd = (userId: string) => {
-    if (this.#streams.has(userId)) this.emit('speakingEnd', userId);
-  };
 
   constructor(receiver: VoiceReceiver, options: SpeakerReceiverOptions) {
     super();
@@ -42,7 +37,6 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
 
   start(): void {
     this.#receiver.speaking.on('start', this.#onStart);
-    this.#receiver.speaking.on('end', this.#onEnd);
   }
 
   /** Stops listening to one person (they left, or opted out mid-session). */
@@ -52,22 +46,16 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
     stream?.destroy();
   }
 
-  get listening(): string[] {
-    return [...this.#streams.keys()];
-  }
-
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.#receiver.speaking.off('start', this.#onStart);
-    this.#receiver.speaking.off('end', this.#onEnd);
     for (const userId of [...this.#streams.keys()]) this.forget(userId);
   }
 
   #handleStart(userId: string): void {
     if (this.#closed || !this.#options.shouldListen(userId)) return;
     if (!this.#streams.has(userId)) this.#subscribe(userId);
-    this.emit('speakingStart', userId);
   }
 
   #subscribe(userId: string): void {
