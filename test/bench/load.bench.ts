@@ -1,7 +1,6 @@
 // `npm run bench:load`: N fully active guilds against one bot process; CPU per guild, event-loop lag, RSS.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -10,6 +9,7 @@ import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from '../e2e/harness.ts';
 import { startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { freePort, until } from '../helpers/wait.ts';
 import { Traffic, type TrafficMode } from './load/traffic.ts';
 
 /** Guild counts to try, in order; stops at the first whose lag p99 reaches the limit. */
@@ -48,29 +48,12 @@ function procCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
 async function scrape(port: number): Promise<(name: string) => number> {
   const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
   return (name) => {
     const escaped = name.replace(/[{}"]/g, (c) => `\\${c}`);
     return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(body)?.[1] ?? Number.NaN);
   };
-}
-
-async function until(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }
 
 const maxN = Math.max(...STEPS);

@@ -13,6 +13,7 @@ import {
   startFakeDiscord,
 } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, type FakeGeminiOptions, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+import { until } from '../helpers/wait.ts';
 
 /** Shaped like a real token so config validation accepts it; it only ever reaches the fake. */
 export const TEST_DISCORD_TOKEN = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.Gfake1.fake-token-used-only-by-tests';
@@ -41,14 +42,6 @@ export interface WorldOptions {
   bot?: BotOptions;
 }
 
-async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
 export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> {
   // @discordjs/voice hard-codes wss:// for the voice gateway; the fake's certificate is self-signed.
   process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -75,10 +68,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
   const log = createLogger({ level: 'debug', secrets: [TEST_DISCORD_TOKEN, TEST_GEMINI_KEY], destination });
   const launch = async () => {
     const bot = await startBot(config, log, options.bot);
-    await waitUntil(
-      () => discord.commands.global.some((c) => c.name === 'join'),
-      'slash command registration',
-    );
+    await until(() => discord.commands.global.some((c) => c.name === 'join'), 'slash command registration');
     return bot;
   };
   let bot = await launch();

@@ -57,18 +57,3 @@ export async function submitModal(
   discord.gateway.dispatch('INTERACTION_CREATE', payload, { guildId: guild.id });
   return handle;
 }
-
-/** Resolves with the first truthy value of `check()`, polled every 20 ms; rejects after `timeoutMs`. */
-export async function eventually<T>(
-  check: () => T | undefined | null | false,
-  what: string,
-  timeoutMs = 5_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  for (;;) {
-    const value = check();
-    if (value) return value;
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -6,8 +6,9 @@ import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { type FakeHuman, Permission } from '../fakes/fake-discord/index.ts';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { eventually } from '../helpers/wait.ts';
 import { type BotWorld, startWorld, type WorldOptions } from './harness.ts';
-import { eventually, submitModal } from './settings-helpers.ts';
+import { submitModal } from './settings-helpers.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {

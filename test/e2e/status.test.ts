@@ -1,8 +1,8 @@
 // /status and the Prometheus endpoint after a real conversation through the fakes.
-import { createServer } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { freePort, until } from '../helpers/wait.ts';
 import { type BotWorld, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
@@ -12,23 +12,6 @@ afterEach(async () => {
 });
 
 const answer = (ms: number) => tone(600, ms, { sampleRate: 24_000, channels: 1 }).samples;
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 /**
  * Two turns: alice speaks 600 ms (the first with one corrupt Opus packet), Gemini answers after

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { until } from '../helpers/wait.ts';
 import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
 let world: BotWorld | null = null;
@@ -12,14 +13,6 @@ afterEach(async () => {
 });
 
 const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
-
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function joined(options: Parameters<typeof startWorld>[0] = {}) {
   world = await startWorld(options);

@@ -4,6 +4,7 @@ import { inlineAudio } from '../../../src/guild/audio-offload.ts';
 import { WorkerAudio } from '../../../src/guild/worker-audio.ts';
 import { createLogger } from '../../../src/log.ts';
 import { tone } from '../../fakes/tones.ts';
+import { until } from '../../helpers/wait.ts';
 
 const codec = createOpusCodec();
 const log = createLogger({ level: 'silent', secrets: [] });
@@ -16,14 +17,6 @@ function packetsOf(freq: number, frames: number): Uint8Array[] {
   );
   encoder.destroy();
   return out;
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = performance.now() + 5_000;
-  while (!check()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 let audio: WorkerAudio | null = null;
