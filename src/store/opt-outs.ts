@@ -14,12 +14,15 @@ export interface OptOutsRepo {
   has(userId: string): boolean;
 }
 
+/** The lookup run for every new speaker; a test checks SQLite answers it from the primary key. */
+export const OPT_OUT_LOOKUP_SQL = 'SELECT 1 AS found FROM opt_outs WHERE user_id = ?';
+
 export function createOptOutsRepo(db: DatabaseSync, clock: Clock): OptOutsRepo {
   const insert = db.prepare(
     'INSERT INTO opt_outs (user_id, opted_out_at) VALUES (?, ?) ON CONFLICT DO NOTHING',
   );
   const remove = db.prepare('DELETE FROM opt_outs WHERE user_id = ?');
-  const exists = db.prepare('SELECT 1 AS found FROM opt_outs WHERE user_id = ?');
+  const exists = db.prepare(OPT_OUT_LOOKUP_SQL);
 
   return {
     add: function addOptOut(userId) {

@@ -38,7 +38,7 @@ it.each([0, 150])(
       let connection = await gemini.nextSession();
       for (let run = 0; run < RUNS; run++) {
         await connection.waitForAudio(100);
-        const reconnected = nextEvent<Reconnected>(session, 'reconnected');
+        const reconnected = nextEvent<Reconnected>(session, 'reconnected', 10_000);
         const sentAt = performance.now();
         connection.goAway(5_000);
         const info = await reconnected;
@@ -64,6 +64,9 @@ it.each([0, 150])(
     expect(gemini.sessions[0]?.audio).toEqual(ramp(0, sample));
     expect(session.counters.droppedUplinkMs).toBe(0);
     expect(session.counters.reconnects).toBe(RUNS);
-    expect(max).toBeLessThan(5_000);
+    // The handover must be a small fraction of the go-away window, whatever the server's setup time
+    // (generous margins: this machine is shared; the measured numbers are printed above).
+    expect(median).toBeLessThan(setupLatencyMs + 200);
+    expect(max).toBeLessThan(setupLatencyMs + 1_500);
   },
 );

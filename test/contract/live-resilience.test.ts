@@ -72,13 +72,19 @@ describe('go-away handover', () => {
     await session.connect();
     const first = await gemini.nextSession();
     const audio: Int16Array[] = [];
+    const statuses: string[] = [];
     session.on('audio', (event) => audio.push(event.samples));
+    session.on('stateChange', (_old, next) => statuses.push(next.status));
     await first.sendAudio(tone(80, 300));
     first.goAway(10_000);
-    // Still on the old socket: more of the answer arrives and is played.
+    // Still on the old socket: more of the answer arrives and is played…
     const more = nextEvent(session, 'audio');
     await first.sendAudio(tone(40, 300));
     await more;
+    // …and a message sent now still reaches the old connection: no handover has begun.
+    session.sendText('still here');
+    expect(await first.waitForText()).toBe('still here');
+    expect(statuses).not.toContain('reconnecting');
     expect(gemini.connections).toHaveLength(1);
     const reconnected = nextEvent<Reconnected>(session, 'reconnected');
     first.turnComplete();
@@ -156,6 +162,9 @@ describe('setup failures', () => {
     expect(error?.code).toBe('LIVE_SETUP_REJECTED');
     expect(error?.message).toContain('models/gemini-nope is not found');
     expect((await fatal).code).toBe('LIVE_SETUP_REJECTED');
+    // No retry: the session is closed for good and never counted a reconnect.
+    expect(session.state.status).toBe('closed');
+    expect(session.counters.reconnects).toBe(0);
     expect(gemini.connections).toHaveLength(1);
   });
 

@@ -137,6 +137,10 @@ describe('media', () => {
     expect(image.mimeType).toBe('image/jpeg');
     expect([...image.data]).toEqual([...jpeg]);
     expect(session.counters.droppedImages).toBe(1);
+    // Messages arrive in order: once a later text is in, the second image would have been too.
+    session.sendText('sync');
+    await connection.waitForText(2);
+    expect(connection.images).toHaveLength(1);
   });
 
   it('GIVEN a readable script THEN transcripts, audio and turn events reach the session', async () => {
@@ -198,6 +202,9 @@ describe('tools', () => {
     connection.cancelToolCalls(['slow-1']);
     expect(await finished).toMatchObject({ id: 'slow-1', cancelled: true });
     expect(tools.calls[0]?.signal.aborted).toBe(true);
+    // A later message arriving proves no response for the cancelled call was on the wire before it.
+    session.sendText('sync');
+    await connection.waitForText();
     expect(connection.toolResponses).toEqual([]);
   });
 

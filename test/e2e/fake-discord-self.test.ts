@@ -381,17 +381,24 @@ describe('fake Discord fault injection, proven at a real @discordjs/voice receiv
 
   it('GIVEN close code 4006 THEN the client rejoins with a new op 4 and a new identify', async () => {
     const requestsBefore = discord.voiceRequests.length;
+    const identifiesBefore = discord.voice.identifies.length;
+    const resumesBefore = discord.voice.resumes.length;
     discord.voice.closeBotConnection(discord.guild(), 4006);
     await expect.poll(() => discord.voiceRequests.length, { timeout: 3000 }).toBe(requestsBefore + 1);
     await discord.voice.waitReady(discord.guild().id);
     await entersState(connection, VoiceConnectionStatus.Ready, 5000);
+    expect(discord.voice.identifies.length).toBe(identifiesBefore + 1);
+    expect(discord.voice.resumes.length).toBe(resumesBefore);
   });
 
   it('GIVEN close code 4014 THEN the client is Disconnected and does not rejoin', async () => {
     const requestsBefore = discord.voiceRequests.length;
     discord.voice.closeBotConnection(discord.guild(), 4014);
     await entersState(connection, VoiceConnectionStatus.Disconnected, 3000);
+    // A rejoin would follow within milliseconds; give it a bounded window to (not) happen.
+    await new Promise((resolve) => setTimeout(resolve, 500));
     expect(discord.voiceRequests.length).toBe(requestsBefore);
+    expect(connection.state.status).toBe(VoiceConnectionStatus.Disconnected);
     discord.assertNoFailures();
   });
 });

@@ -91,7 +91,7 @@ describe('sharding', () => {
     expect(exit.code).toBe(0);
     for (const guild of [alpha, beta]) {
       const notice = discord.messagesIn(guild.text()).find((m) => m.content.includes('restarting'));
-      expect(notice?.content).toContain('restarting');
+      expect(notice?.content).toContain('/join to continue');
       expect(discord.botVoiceState(guild)?.channelId ?? null).toBeNull();
     }
   });

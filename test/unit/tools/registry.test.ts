@@ -184,19 +184,28 @@ describe('ToolRegistry', () => {
   });
 
   it('GIVEN a tool that throws when its signal aborts THEN the cancellation message wins, not "internal error"', async () => {
+    let started = false;
+    let rejectedByTool = false;
     const t = defineTool({
       name: 'polite',
       description: 'Honours its signal',
       parameters: z.object({}),
       execute: (_args, ctx) =>
-        new Promise((_, reject) =>
-          ctx.signal.addEventListener('abort', () => reject(new Error('AbortError'))),
-        ),
+        new Promise((_, reject) => {
+          started = true;
+          ctx.signal.addEventListener('abort', () => {
+            rejectedByTool = true;
+            reject(new Error('AbortError'));
+          });
+        }),
     });
     const { reg, lines } = registry([t]);
     const caller = new AbortController();
     const pending = reg.call({ id: 'a', name: 'polite', args: {} }, origin, caller.signal);
+    // Abort only once the tool is running, so its own rejection really races the cancellation.
+    await until(() => started);
     caller.abort();
+    await until(() => rejectedByTool);
     expect(await pending).toEqual({ error: 'polite did not finish: It was cancelled.' });
     expect(lines.some((l) => l.msg === 'tool failed unexpectedly')).toBe(false);
   });
