@@ -99,6 +99,8 @@ describe('@mention questions outside voice', () => {
     world = await startWorld();
     const w = world;
     const alice = w.discord.human('alice');
+    const otherBot = w.discord.human('helper-bot', { bot: true });
+    await otherBot.mention(w.guild.text(), 'what is 2+2?');
     await alice.send(w.guild.text(), '@everyone look at this');
     const empty = await alice.mention(w.guild.text(), '   ');
     expect((await replyTo(w, empty.id)).content).toContain('Ask me something');

@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { until } from '../helpers/wait.ts';
 import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
 
@@ -233,7 +234,11 @@ describe('tools called by Gemini during a voice session', () => {
     const aborted = probes.slowAborted();
     const leave = await alice.slash('leave');
     await leave.text(10_000);
-    await aborted;
+    // Cancelled by the session ending (a timeout would say "took longer"), within /leave's reply.
+    expect(((await aborted) as { message?: string }).message).toMatch(/^It was cancelled/);
+    // The socket is closed, so nothing more can arrive: no response for the aborted call was sent.
+    await conn?.waitForClose(5_000);
     expect(conn?.toolResponses.some((r) => r.id === 'fn-slow-leave')).toBe(false);
+    await until(() => w.discord.botVoiceState(w.guild)?.channelId == null, 'the bot to leave voice');
   });
 });

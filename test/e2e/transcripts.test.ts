@@ -64,6 +64,8 @@ describe('transcripts', () => {
     // 8 fragments over ~2.4 s were coalesced into far fewer edits, spaced ~1 s apart (the final flush may be sooner).
     const edits = w.discord.rest.callsTo(PATCH).map((c) => c.timeMs);
     expect(edits.length).toBeLessThan(words.length);
+    // At least two throttled edits before the final flush, so the spacing below is really checked.
+    expect(edits.length).toBeGreaterThanOrEqual(3);
     const gaps = edits.slice(1, -1).map((t, i) => t - (edits[i] ?? 0));
     for (const gap of gaps) expect(gap).toBeGreaterThan(800);
     console.info(
@@ -90,8 +92,13 @@ describe('transcripts', () => {
     await vi.waitFor(() => expect(w.discord.rest.callsTo(PATCH).at(-1)?.status).toBe(200), {
       timeout: 2_000,
     });
-    const statuses = w.discord.rest.callsTo(PATCH).map((c) => c.status);
-    expect(statuses.filter((s) => s === 429)).toHaveLength(2);
+    const patches = w.discord.rest.callsTo(PATCH);
+    expect(patches.filter((c) => c.status === 429)).toHaveLength(2);
+    // Each 429 was waited out: the next attempt came at least retry_after (700 ms, minus timer slack) later.
+    patches.forEach((call, i) => {
+      const next = patches[i + 1];
+      if (call.status === 429 && next) expect(next.timeMs - call.timeMs).toBeGreaterThanOrEqual(680);
+    });
     expect(transcriptMessages(w).map((m) => m.content)).toEqual([final]);
   });
 

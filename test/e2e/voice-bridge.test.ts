@@ -111,7 +111,7 @@ describe('voice bridge', () => {
   it('GIVEN a corrupted packet and a garbage datagram mid-speech THEN later speech still reaches Gemini', async () => {
     const { w, alice, conn } = await joined();
     const speaking = alice.say(tone(440, 1500), { faults: { corruptEncryption: [20], corruptOpus: [30] } });
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await conn.waitForAudio(300, 5_000); // really mid-speech
     await w.discord.sendGarbage(w.guild, { ssrc: alice.ssrc });
     await w.discord.sendGarbage(w.guild);
     await speaking;

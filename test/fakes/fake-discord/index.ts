@@ -176,11 +176,11 @@ export class FakeDiscord {
     return this.guild().text();
   }
 
-  /** The simulated member called `name` (created on first use, member of every guild). */
-  human(name: string, options: { roles?: string[] } = {}): FakeHuman {
+  /** The simulated member called `name` (created on first use, member of every guild; `bot` for another bot). */
+  human(name: string, options: { roles?: string[]; bot?: boolean } = {}): FakeHuman {
     let human = this.#humans.get(name);
     if (!human) {
-      const user = this.world.addUser(name, false);
+      const user = this.world.addUser(name, options.bot ?? false);
       for (const g of this.world.guilds.values()) {
         const member = this.world.addMember(g, user.id, options.roles ?? []);
         this.gateway.dispatch(

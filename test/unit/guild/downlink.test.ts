@@ -113,9 +113,15 @@ describe('Downlink', () => {
   it('GIVEN Gemini goes quiet without a turn end THEN the bot stops speaking after the stall timeout', () => {
     const { time, rec, downlink: d } = setup();
     d.pushAudio(answer(600, 200));
-    time.advanceBy(5000);
+    // Still holding the stream just before the 2 s stall timeout…
+    time.advanceTo(1_900);
+    expect(d.speaking).toBe(true);
+    // …then five silence frames and speaking off, shortly after it.
+    time.advanceTo(2_200);
     expect(d.speaking).toBe(false);
-    expect(rec.speaking.at(-1)).toBe(false);
+    expect(rec.speaking).toEqual([false]);
+    time.advanceBy(3_000);
+    expect(rec.speaking).toEqual([false]);
   });
 });
 

@@ -68,8 +68,8 @@ describe('WorkerAudio', () => {
     down.flush();
     await until(() => delivered.some((d) => d.flushed), 'the flush');
     const afterReset = delivered.filter((d) => d.afterReset);
-    // Only the new 100 ms (5 packets, the last zero-padded by the flush) may arrive after the reset.
-    expect(afterReset.reduce((n, d) => n + d.packets, 0)).toBeLessThanOrEqual(6);
+    // Exactly the new 100 ms arrives after the reset (5 packets, the last completed by the flush).
+    expect(afterReset.reduce((n, d) => n + d.packets, 0)).toBe(5);
     down.close();
   });
 

@@ -11,6 +11,8 @@ describe('RetryBudget', () => {
 
   it('GIVEN jitter THEN a delay lies between half and all of the backoff', () => {
     expect(new RetryBudget(POLICY, () => 0).next(0)).toBe(50);
+    expect(new RetryBudget(POLICY, () => 0.5).next(0)).toBe(75);
+    expect(new RetryBudget(POLICY, () => 0.999).next(0)).toBe(100);
   });
 
   it('GIVEN old attempts outside the window THEN they no longer count', () => {

@@ -170,6 +170,6 @@ describe('TranscriptPublisher', () => {
     settings.toolLinesEnabled = false;
     publisher.update({ ...exchange('Rolled.', true), id: 2, tools: ['🔧 roll'] });
     await settle();
-    expect(rec.messages.get('m1')).not.toContain('🔧');
+    expect(rec.messages.get('m1')).toBe('**Alice:** Hello?\n**Gemini:** Rolled.');
   });
 });
