@@ -14,6 +14,7 @@ import {
 import type { Command } from '../src/discord/command.ts';
 import { requireGuild, requireManageGuild } from '../src/discord/preconditions.ts';
 import { settingsSummary, settingValueText, whenItApplies } from '../src/discord/settings-text.ts';
+import { UserFacingError } from '../src/errors.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
 import {
   DAILY_VOICE_MAX_MINUTES,
@@ -151,11 +152,14 @@ function patchOf(sub: string, options: ChatInputCommandInteraction['options']): 
       return { voiceName: options.getString('name', true) as VoiceName };
     case 'language':
       return { languageCode: options.getString('code') ?? null };
-    case 'transcripts':
+    case 'transcripts': {
+      // Without a channel option the chosen channel stays as it is (`/config reset` clears it).
+      const channel = options.getChannel('channel');
       return {
         transcriptsEnabled: options.getBoolean('enabled', true),
-        transcriptChannelId: options.getChannel('channel')?.id ?? null,
+        ...(channel ? { transcriptChannelId: channel.id } : {}),
       };
+    }
     case 'tool-lines':
       return { toolLinesEnabled: options.getBoolean('enabled', true) };
     case 'search':
@@ -179,7 +183,7 @@ function confirmation(
   inVoice: boolean,
 ): string {
   const lines = keys.map((k) => `**${SETTING_SPECS[k].label}** is now ${settingValueText(k, settings)}.`);
-  return [...lines, whenItApplies(keys[0] ?? 'voiceName', inVoice)].join('\n');
+  return [...lines, whenItApplies(keys, inVoice)].join('\n');
 }
 
 export const configCommand: Command<ConfigServices> = {
@@ -187,7 +191,7 @@ export const configCommand: Command<ConfigServices> = {
 
   async execute(interaction, { store, sessions }) {
     const context = requireGuild(interaction);
-    requireManageGuild(context);
+    requireManageGuild(context.member);
     const guildId = context.guild.id;
     const sub = interaction.options.getSubcommand();
     const inVoice = sessions.get(guildId) !== undefined;
@@ -217,7 +221,7 @@ export const configCommand: Command<ConfigServices> = {
       const settings = key ? store.settings.reset(guildId, key) : store.settings.reset(guildId);
       const content = key
         ? confirmation([key], settings, inVoice)
-        : `Every setting is back to its default.\n${whenItApplies('voiceName', inVoice)}`;
+        : `Every setting is back to its default.\n${whenItApplies(SETTING_KEYS, inVoice)}`;
       await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
@@ -232,16 +236,10 @@ export const configCommand: Command<ConfigServices> = {
   },
 
   async handleModal(interaction, { store, sessions }) {
-    if (
-      !interaction.inCachedGuild() ||
-      !interaction.member.permissions.has(PermissionFlagsBits.ManageGuild)
-    ) {
-      await interaction.reply({
-        content: 'Only people with the Manage Server permission can do that.',
-        flags: MessageFlags.Ephemeral,
-      });
-      return;
-    }
+    if (!interaction.inCachedGuild())
+      throw new UserFacingError('This only works in a server.', 'NOT_IN_GUILD');
+    // Checked again on submit: the modal could be kept open while someone's role changes.
+    requireManageGuild(interaction.member);
     const persona = interaction.fields.getTextInputValue(PERSONA_INPUT_ID);
     const settings = store.settings.update(interaction.guildId, { persona });
     const inVoice = sessions.get(interaction.guildId) !== undefined;

@@ -44,7 +44,7 @@ export const joinCommand: Command<JoinServices> = {
       if (existing.voiceChannelId === channel.id) {
         throw new UserFacingError(`I am already here in ${channel.toString()}.`, 'ALREADY_IN_CHANNEL');
       }
-      existing.state.status === 'active' && existing.state.voice.move(channel.id);
+      existing.moveTo(channel.id);
       await interaction.reply({
         content: `Moving to ${channel.toString()}.`,
         allowedMentions: { parse: [] },

@@ -199,10 +199,6 @@ export class MentionHandler {
     let sentence: string;
     if (error instanceof UserFacingError) {
       sentence = error.message;
-    } else if (error instanceof BotError && error.code === 'TEXT_ANSWER_ABORTED') {
-      sentence = 'Sorry, that took too long to answer. Please try again.';
-    } else if (error instanceof BotError && error.code === 'TEXT_ANSWER_FAILED') {
-      sentence = "Sorry, Gemini couldn't answer that right now. Please try again in a moment.";
     } else {
       sentence = 'Sorry, something went wrong while answering. Please try again.';
     }

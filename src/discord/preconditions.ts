@@ -76,8 +76,8 @@ export function requireBotCanJoin(guild: Guild, channel: VoiceBasedChannel): voi
   }
 }
 
-export function requireManageGuild(context: GuildContext): void {
-  if (!context.member.permissions.has(PermissionFlagsBits.ManageGuild)) {
+export function requireManageGuild(member: Pick<GuildMember, 'permissions'>): void {
+  if (!member.permissions.has(PermissionFlagsBits.ManageGuild)) {
     throw new UserFacingError('Only people with the Manage Server permission can do that.', 'NOT_A_MANAGER');
   }
 }

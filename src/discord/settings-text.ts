@@ -30,13 +30,9 @@ export function settingsSummary(settings: Readonly<GuildSettings>): string {
   ).join('\n');
 }
 
-/**
- * Live setup values only reach Gemini when a session connects; the transcript channel is chosen at
- * /join; everything else the running session reads as it goes.
- */
-export function whenItApplies(key: SettingKey, inVoiceNow: boolean): string {
-  const nextSession = SETTING_SPECS[key].liveSetup || key === 'transcriptChannelId';
-  if (!nextSession) return 'It applies now.';
+/** The sentence after a change: whether the changed settings apply now or from the next session. */
+export function whenItApplies(keys: readonly SettingKey[], inVoiceNow: boolean): string {
+  if (keys.every((key) => SETTING_SPECS[key].appliesAt === 'now')) return 'It applies now.';
   return inVoiceNow
     ? 'It applies from the next session (`/leave`, then `/join`).'
     : 'It applies the next time I join.';

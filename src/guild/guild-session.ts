@@ -150,6 +150,17 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     return ending.promise;
   }
 
+  /** /join from another channel: the voice connection moves, Live and the conversation stay. */
+  moveTo(channelId: string): void {
+    if (this.#state.status !== 'active') {
+      throw new UserFacingError(
+        'I am still joining a voice channel here; try again in a moment.',
+        'SESSION_STARTING',
+      );
+    }
+    this.#state.voice.move(channelId);
+  }
+
   /** Discord says the bot is no longer in any voice channel here (a moderator disconnected it). */
   onBotDisconnected(): void {
     void this.end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
@@ -168,7 +179,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   /** Who was audible in the last `withinMs` (on the session's clock, like the timeline). */
   recentSpeakers(withinMs = 1_000): string[] {
     const now = this.#options.clock.now();
-    return this.timeline.speakersBetween(now - withinMs, now);
+    return this.timeline.audibleBetween(now - withinMs, now);
   }
 
   /** Tells observers (the transcript) that `userId` typed `text` into the conversation. */

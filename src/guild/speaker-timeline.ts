@@ -44,14 +44,20 @@ export class SpeakerTimeline {
    * overlapped nobody (e.g. a transcript arriving late) falls back to whoever spoke last before it.
    */
   speakersBetween(fromMs: number, toMs: number): string[] {
+    const heard = this.audibleBetween(fromMs, toMs);
+    if (heard.length > 0) return heard;
+    const before = this.#intervals.filter((i) => i.startMs <= toMs).at(-1);
+    return before ? [before.userId] : [];
+  }
+
+  /** Speakers actually audible between `fromMs` and `toMs`, heard longest first; no fallback. */
+  audibleBetween(fromMs: number, toMs: number): string[] {
     const heard = new Map<string, number>();
     for (const i of this.#intervals) {
       const overlap = Math.min(i.endMs, toMs) - Math.max(i.startMs, fromMs);
       if (overlap > 0) heard.set(i.userId, (heard.get(i.userId) ?? 0) + overlap);
     }
-    if (heard.size > 0) return [...heard.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
-    const before = this.#intervals.filter((i) => i.startMs <= toMs).at(-1);
-    return before ? [before.userId] : [];
+    return [...heard.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   }
 
   /** When the latest audible frame ended, or null when nobody has spoken. */

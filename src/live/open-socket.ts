@@ -2,6 +2,7 @@
 import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
 import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
+import { scrubSecrets } from '../log.ts';
 import type { LiveSetup } from './protocol.ts';
 
 export interface CloseInfo {
@@ -124,12 +125,12 @@ function classifyFailure(
   });
 }
 
-/** Server reasons are short sentences; trim them and make sure no URL key can ride along. */
+/**
+ * Server reasons are short sentences shown to users; the logger's scrubber makes sure no key or
+ * token can ride along (they skip the logger on their way to Discord).
+ */
 function cleanReason(reason: string): string {
-  return reason
-    .replace(/([?&](?:key|access_token)=)[^&\s]+/g, '$1[REDACTED]')
-    .slice(0, 200)
-    .trim();
+  return scrubSecrets(reason, []).slice(0, 200).trim();
 }
 
 function safeClose(socket: { close(): void } | undefined): void {

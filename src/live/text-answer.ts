@@ -7,7 +7,7 @@ import type {
   Part,
 } from '@google/genai';
 import { FunctionCallingConfigMode } from '@google/genai';
-import { BotError } from '../errors.ts';
+import { UserFacingError } from '../errors.ts';
 import { buildTools } from './protocol.ts';
 import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
 
@@ -94,12 +94,21 @@ async function generate(
   try {
     return await request.ai.models.generateContent({ model: request.model, contents, config });
   } catch (error) {
-    if (request.signal.aborted)
-      throw new BotError('TEXT_ANSWER_ABORTED', 'Text answer was cancelled', { cause: error });
-    throw new BotError('TEXT_ANSWER_FAILED', 'Gemini could not answer the message', {
-      cause: error,
-      retryable: true,
-    });
+    // The sentences are for the person who asked; the cause (with details) goes to the log.
+    if (request.signal.aborted) {
+      throw new UserFacingError(
+        'Sorry, that took too long to answer. Please try again.',
+        'TEXT_ANSWER_ABORTED',
+        {
+          cause: error,
+        },
+      );
+    }
+    throw new UserFacingError(
+      "Sorry, Gemini couldn't answer that right now. Please try again in a moment.",
+      'TEXT_ANSWER_FAILED',
+      { cause: error, retryable: true },
+    );
   }
 }
 

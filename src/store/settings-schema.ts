@@ -59,10 +59,10 @@ interface SettingSpec {
   /** Human name for /config show and error messages. */
   label: string;
   /**
-   * True when the value is part of the Gemini Live setup message, so it only takes effect when a
-   * session (re)connects; false when the bot reads it while running.
+   * When a change takes effect: 'nextSession' for what is fixed when a session starts (the Live
+   * setup message, the transcript channel chosen at /join); 'now' for what the bot reads as it runs.
    */
-  liveSetup: boolean;
+  appliesAt: 'now' | 'nextSession';
   schema: z.ZodType;
   /** What is allowed, completing "<label> must be …". */
   allowed: string;
@@ -93,13 +93,13 @@ const wholeIn = (min: number, max: number) => z.number().int().min(min).max(max)
 export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = Object.freeze({
   voiceName: {
     label: 'Voice',
-    liveSetup: true,
+    appliesAt: 'nextSession',
     schema: z.enum(PREBUILT_VOICES),
     allowed: `one of the ${PREBUILT_VOICES.length} prebuilt voices (${PREBUILT_VOICES.join(', ')})`,
   },
   persona: {
     label: 'Persona',
-    liveSetup: true,
+    appliesAt: 'nextSession',
     schema: z
       .string()
       .max(PERSONA_MAX_CHARS)
@@ -108,40 +108,50 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = Object.f
   },
   languageCode: {
     label: 'Language',
-    liveSetup: true,
+    appliesAt: 'nextSession',
     schema: languageCode,
     allowed: 'a BCP-47 language code such as en-US or de-DE, or nothing to let Gemini choose',
   },
   transcriptChannelId: {
     label: 'Transcript channel',
-    liveSetup: false,
+    appliesAt: 'nextSession',
     schema: blankAsNull(z.string().regex(/^\d{17,20}$/)),
     allowed: 'a Discord channel id (17 to 20 digits), or nothing for the channel where /join was used',
   },
   transcriptsEnabled: {
     label: 'Transcripts',
-    liveSetup: false,
+    appliesAt: 'now',
     schema: z.boolean(),
     allowed: 'on or off',
   },
-  toolLinesEnabled: { label: 'Tool-call lines', liveSetup: false, schema: z.boolean(), allowed: 'on or off' },
-  googleSearch: { label: 'Google Search', liveSetup: true, schema: z.boolean(), allowed: 'on or off' },
+  toolLinesEnabled: { label: 'Tool-call lines', appliesAt: 'now', schema: z.boolean(), allowed: 'on or off' },
+  googleSearch: {
+    label: 'Google Search',
+    appliesAt: 'nextSession',
+    schema: z.boolean(),
+    allowed: 'on or off',
+  },
   vadSensitivity: {
     label: 'Voice-activity sensitivity',
-    liveSetup: true,
+    appliesAt: 'nextSession',
     schema: z.enum(VAD_SENSITIVITIES),
     allowed: 'low, default or high',
   },
-  proactiveAudio: { label: 'Proactive audio', liveSetup: true, schema: z.boolean(), allowed: 'on or off' },
+  proactiveAudio: {
+    label: 'Proactive audio',
+    appliesAt: 'nextSession',
+    schema: z.boolean(),
+    allowed: 'on or off',
+  },
   idleLeaveSeconds: {
     label: 'Idle-leave grace period',
-    liveSetup: false,
+    appliesAt: 'now',
     schema: wholeIn(0, IDLE_LEAVE_MAX_SECONDS),
     allowed: `a whole number of seconds from 0 to ${IDLE_LEAVE_MAX_SECONDS}`,
   },
   dailyVoiceMinutes: {
     label: 'Daily voice-minutes budget',
-    liveSetup: false,
+    appliesAt: 'now',
     schema: wholeIn(0, DAILY_VOICE_MAX_MINUTES),
     allowed: `a whole number of minutes from 0 (unlimited) to ${DAILY_VOICE_MAX_MINUTES}`,
   },

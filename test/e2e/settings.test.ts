@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { budgetSpentMessage } from '../../src/guild/usage-meter.ts';
 import { DEFAULT_PERSONA, PERSONA_MAX_CHARS } from '../../src/store/index.ts';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
-import { type FakeHuman, Permission } from '../fakes/fake-discord/index.ts';
+import { type FakeHuman, type GuildSpec, Permission } from '../fakes/fake-discord/index.ts';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { eventually } from '../helpers/wait.ts';
@@ -19,11 +19,13 @@ afterEach(async () => {
 const NOT_A_MANAGER = 'Only people with the Manage Server permission can do that.';
 
 /** A world whose "managers" role has Manage Server; `manager(name)` gives a member that role. */
-async function worldWithManagers(options: WorldOptions = {}) {
+async function worldWithManagers(options: WorldOptions = {}, guild: Partial<GuildSpec> = {}) {
   world = await startWorld({
     ...options,
     discord: {
-      guilds: [{ name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }] }],
+      guilds: [
+        { name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }], ...guild },
+      ],
     },
   });
   const w = world;
@@ -138,6 +140,20 @@ describe('/config', () => {
     await alice.joinVoice(w.guild.voice());
     const { conn } = await join(w, alice);
     expect(setupOf(conn)).toMatchObject({ voiceName: 'Puck', systemInstruction: DEFAULT_PERSONA });
+  });
+
+  it('GIVEN a transcript channel THEN turning transcripts off keeps it, and each reply says when it applies', async () => {
+    const { w, manager } = await worldWithManagers({}, { textChannels: ['general', 'log'] });
+    const alice = manager('alice');
+    const log = w.guild.text('log');
+    const pick = await alice.slash('config transcripts', { enabled: true, channel: log });
+    expect(await pick.text(10_000)).toContain('It applies the next time I join.');
+    const off = await alice.slash('config transcripts', { enabled: false });
+    expect(await off.text(10_000)).toContain('It applies now.');
+    expect(w.bot.services.store.settings.get(w.guild.id)).toMatchObject({
+      transcriptsEnabled: false,
+      transcriptChannelId: log.id,
+    });
   });
 });
 

@@ -28,6 +28,13 @@ describe('SpeakerTimeline', () => {
     expect(t.speakersBetween(0, 200)).toEqual(['alice']);
   });
 
+  it('GIVEN nobody audible in a window THEN audibleBetween is empty (no fallback to the last speaker)', () => {
+    const t = new SpeakerTimeline();
+    speak(t, 'alice', 0, 500);
+    expect(t.audibleBetween(3000, 4000)).toEqual([]);
+    expect(t.audibleBetween(400, 1000)).toEqual(['alice']);
+  });
+
   it('GIVEN an hour of speech THEN old intervals are pruned', () => {
     const t = new SpeakerTimeline({ retainMs: 60_000 });
     for (let s = 0; s < 3600; s += 2) speak(t, s % 4 === 0 ? 'a' : 'b', s * 1000, s * 1000 + 500);
