@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_LIVE_MODEL } from './live/settings.ts';
-import { PREBUILT_VOICES } from './store/voices.ts';
+import { DEFAULT_VOICE, PREBUILT_VOICES } from './live/voices.ts';
 
 export { DEFAULT_LIVE_MODEL };
 
@@ -59,7 +59,7 @@ const SETTINGS = {
     expected: `a text model name, e.g. ${DEFAULT_TEXT_MODEL}`,
   },
   GEMINI_VOICE: {
-    schema: optional(z.enum(PREBUILT_VOICES)).default('Puck'),
+    schema: optional(z.enum(PREBUILT_VOICES)).default(DEFAULT_VOICE),
     expected: 'one of the prebuilt voices (Puck, Kore, Charon, … — see README)',
   },
   COMMANDS_GUILD_ID: {

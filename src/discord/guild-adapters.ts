@@ -1,6 +1,8 @@
 // discord.js-backed implementations of the small interfaces guild/ depends on.
 import type { Client, Guild } from 'discord.js';
 import type { NoticeSink, VoiceRoster } from '../guild/guild-session.ts';
+import { truncate } from '../tools/result-text.ts';
+import { DISCORD_MESSAGE_MAX_CHARS } from '../transcripts/format.ts';
 
 /** Humans in a voice channel, from the gateway's voice-state cache (needs GuildVoiceStates). */
 export function voiceRosterOf(guild: Guild): VoiceRoster {
@@ -28,7 +30,9 @@ export function textChannelSink(client: Client, channelId: string): NoticeSink {
     async post(text) {
       const channel = await client.channels.fetch(channelId);
       if (!channel?.isSendable()) throw new Error('notice channel is not a text channel I can post in');
-      await channel.send({ content: text.slice(0, 2000), allowedMentions: { parse: [] } });
+      // Cut cleanly (never inside a surrogate pair) at Discord's message limit.
+      const content = truncate(text, DISCORD_MESSAGE_MAX_CHARS);
+      await channel.send({ content, allowedMentions: { parse: [] } });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Client } from 'discord.js';
 import type { SessionRegistry } from '../guild/session-registry.ts';
 import type { ToolRunOrigin } from '../tools/define-tool.ts';
 import type { GuildToolServices } from '../tools/guild-services.ts';
+import { textChannelSink } from './guild-adapters.ts';
 
 export function toolServicesFor(
   client: Client,
@@ -30,9 +31,7 @@ export function toolServicesFor(
       async postMessage(text) {
         const channelId = textChannelId();
         if (!channelId) throw new Error('no text channel to post in');
-        const channel = await client.channels.fetch(channelId);
-        if (!channel?.isSendable()) throw new Error('cannot post in the text channel');
-        await channel.send({ content: text.slice(0, 2000), allowedMentions: { parse: [] } });
+        await textChannelSink(client, channelId).post(text);
       },
       async leaveVoice(reason) {
         const session = sessions.get(guildId);

@@ -1,6 +1,6 @@
 // One Live connection attempt: ai.live.connect with our own timeout, failures as BotErrors.
 import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
-import { type Clock, systemClock } from '../clock.ts';
+import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { scrubSecrets } from '../log.ts';
 import type { LiveSetup } from './protocol.ts';
@@ -10,15 +10,11 @@ export interface CloseInfo {
   reason: string;
 }
 
-/** The Live layer's time source is the project's injectable clock (monotonic ms + timers). */
-export type Timers = Clock;
-export const REAL_TIMERS: Timers = systemClock;
-
 export interface OpenSocketOptions {
   ai: GoogleGenAI;
   setup: LiveSetup;
   timeoutMs: number;
-  timers: Timers;
+  clock: Clock;
   /** Aborting gives up on the attempt at once (LIVE_CLOSED) and closes its socket. */
   signal: AbortSignal;
   onMessage(message: LiveServerMessage): void;
@@ -65,7 +61,7 @@ export async function openSocket(options: OpenSocketOptions): Promise<OpenedSock
   let timer: unknown;
   let onAbort = () => {};
   const giveUp = new Promise<'timeout' | 'aborted'>((resolve) => {
-    timer = options.timers.setTimeout(() => resolve('timeout'), options.timeoutMs);
+    timer = options.clock.setTimeout(() => resolve('timeout'), options.timeoutMs);
     onAbort = () => resolve('aborted');
     if (options.signal.aborted) onAbort();
     options.signal.addEventListener('abort', onAbort, { once: true });
@@ -94,7 +90,7 @@ export async function openSocket(options: OpenSocketOptions): Promise<OpenedSock
     if (error instanceof BotError) throw error;
     throw classifyFailure(error, closed, socket);
   } finally {
-    options.timers.clearTimeout(timer);
+    options.clock.clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
   }
 }

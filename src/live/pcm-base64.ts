@@ -1,8 +1,13 @@
 // PCM16 little-endian <-> base64, the encoding Gemini Live uses for audio on the wire.
 
+/** Base64 of exactly the bytes a view covers (not its whole underlying buffer), without copying. */
+export function bytesToBase64(view: ArrayBufferView): string {
+  return Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('base64');
+}
+
 /** Base64 of the samples as 16-bit little-endian bytes (no copy on little-endian hosts). */
 export function pcm16ToBase64(samples: Int16Array): string {
-  return Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength).toString('base64');
+  return bytesToBase64(samples);
 }
 
 /**

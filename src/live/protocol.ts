@@ -9,15 +9,14 @@ import {
   StartSensitivity,
   type Tool,
 } from '@google/genai';
+import { GEMINI_INPUT_RATE_HZ } from '../audio/pcm.ts';
 import type { ModelCapabilities } from './capabilities.ts';
 import { toGeminiSchema } from './gemini-schema.ts';
 import { base64ToPcm16 } from './pcm-base64.ts';
 import type { LiveSettings } from './settings.ts';
 import type { FunctionCallRequest, FunctionDeclarationSpec } from './tool-port.ts';
 
-export const INPUT_SAMPLE_RATE_HZ = 16_000;
-export const OUTPUT_SAMPLE_RATE_HZ = 24_000;
-export const INPUT_MIME_TYPE = `audio/pcm;rate=${INPUT_SAMPLE_RATE_HZ}`;
+export const INPUT_MIME_TYPE = `audio/pcm;rate=${GEMINI_INPUT_RATE_HZ}`;
 
 export interface LiveUsage {
   promptTokens: number;

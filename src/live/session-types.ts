@@ -1,9 +1,9 @@
 // The LiveSession's public shapes: states, events, counters and constructor options.
 import type { GoogleGenAI, Session } from '@google/genai';
+import type { Clock } from '../clock.ts';
 import type { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import type { ModelCapabilities } from './capabilities.ts';
-import type { Timers } from './open-socket.ts';
 import type { LiveEvent } from './protocol.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 import type { LiveSettings } from './settings.ts';
@@ -70,6 +70,6 @@ export interface LiveSessionOptions {
   freshSessionAfterMs?: number;
   /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
   goAwayMarginMs?: number;
-  timers?: Timers;
+  clock?: Clock;
   random?: () => number;
 }

@@ -1,9 +1,10 @@
 // Live session for one guild: a state machine over @google/genai with resumption, handover, reconnects.
 import { EventEmitter } from 'node:events';
 import type { LiveServerMessage, Session } from '@google/genai';
+import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
-import { type CloseInfo, openSocket, REAL_TIMERS, type Timers } from './open-socket.ts';
+import { type CloseInfo, openSocket } from './open-socket.ts';
 import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
 import type {
@@ -30,7 +31,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   };
   readonly #options: LiveSessionOptions;
   readonly #capabilities: ModelCapabilities;
-  readonly #timers: Timers;
+  readonly #clock: Clock;
   readonly #budget: RetryBudget;
   readonly #uplink: LiveUplink;
   readonly #tools: ToolRunner;
@@ -49,19 +50,19 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     super();
     this.#options = options;
     this.#capabilities = options.capabilities ?? capabilitiesFor(options.settings.model);
-    this.#timers = options.timers ?? REAL_TIMERS;
+    this.#clock = options.clock ?? systemClock;
     this.#budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, ...options.retry }, options.random);
     this.#uplink = new LiveUplink({
       inputChunkMs: options.settings.inputChunkMs,
       handoverBufferMs: options.handoverBufferMs ?? 5_000,
       minImageIntervalMs: options.minImageIntervalMs ?? 1_000,
-      now: () => this.#timers.now(),
+      now: () => this.#clock.now(),
     });
     this.#handle = options.resumeHandle;
     this.#tools = new ToolRunner({
       tools: options.tools,
       origin: options.origin,
-      now: () => this.#timers.now(),
+      now: () => this.#clock.now(),
       onStarted: (call) => this.emit('toolCallStarted', call),
       onFinished: (call) => this.emit('toolCallFinished', call),
       respond: (id, name, response) => this.#uplink.toolResponse(id, name, response),
@@ -142,7 +143,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     let freshTried = false;
     for (let attempt = 1; ; attempt++) {
       if (!(immediate && attempt === 1)) {
-        const delay = this.#budget.next(this.#timers.now());
+        const delay = this.#budget.next(this.#clock.now());
         if (delay === null) return this.#fail(exhausted(lastError));
         if (!(await this.#sleep(delay))) return;
       }
@@ -154,7 +155,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           ai: this.#options.ai,
           setup: this.#setup(),
           timeoutMs: this.#options.connectTimeoutMs ?? 10_000,
-          timers: this.#timers,
+          clock: this.#clock,
           signal: this.#stop.signal,
           onMessage: (message) => generation === this.#generation && this.#onMessage(message),
           onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
@@ -196,7 +197,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
 
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
     this.#modelTurnActive = false;
-    this.state = { status: 'ready', session, since: this.#timers.now(), resumed };
+    this.state = { status: 'ready', session, since: this.#clock.now(), resumed };
     this.#uplink.attach(session);
     if (!reason) {
       this.#options.logger.info({ resumed }, 'live session ready');
@@ -204,7 +205,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       this.#firstReady = undefined;
       return;
     }
-    const durationMs = Math.round(this.#timers.now() - this.#lostAt);
+    const durationMs = Math.round(this.#clock.now() - this.#lostAt);
     this.#reconnects.reconnects++;
     this.#reconnects.lastReconnectMs = durationMs;
     this.#reconnects.maxReconnectMs = Math.max(this.#reconnects.maxReconnectMs, durationMs);
@@ -251,7 +252,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       return;
     }
     const margin = this.#options.goAwayMarginMs ?? 2_000;
-    this.#handoverTimer = this.#timers.setTimeout(() => this.#handOver(), Math.max(0, timeLeftMs - margin));
+    this.#handoverTimer = this.#clock.setTimeout(() => this.#handOver(), Math.max(0, timeLeftMs - margin));
   }
 
   #handOver(): void {
@@ -261,7 +262,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     // The server may refuse a resume while the old socket of the same session is open: close it first.
     this.#generation++;
     this.#uplink.detach();
-    this.#lostAt = this.#timers.now();
+    this.#lostAt = this.#clock.now();
     state.session.close();
     this.#startLoop({ kind: 'goAway' }, true, this.#socketClosed);
   }
@@ -272,7 +273,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#clearHandoverTimer();
     this.#generation++;
     this.#uplink.detach();
-    this.#lostAt = this.#timers.now();
+    this.#lostAt = this.#clock.now();
     const upForMs = this.#lostAt - state.since;
     this.#budget.connectionEnded(upForMs);
     const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
@@ -321,7 +322,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
 
   #clearHandoverTimer(): void {
     if (this.#handoverTimer === undefined) return;
-    this.#timers.clearTimeout(this.#handoverTimer);
+    this.#clock.clearTimeout(this.#handoverTimer);
     this.#handoverTimer = undefined;
   }
 
@@ -331,10 +332,10 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     if (signal.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const onAbort = () => {
-        this.#timers.clearTimeout(timer);
+        this.#clock.clearTimeout(timer);
         resolve(false);
       };
-      const timer = this.#timers.setTimeout(() => {
+      const timer = this.#clock.setTimeout(() => {
         signal.removeEventListener('abort', onAbort);
         resolve(true);
       }, ms);
@@ -350,10 +351,10 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   async #bounded(promise: Promise<unknown>, ms: number): Promise<void> {
     let timer: unknown;
     const bound = new Promise<void>((resolve) => {
-      timer = this.#timers.setTimeout(resolve, ms);
+      timer = this.#clock.setTimeout(resolve, ms);
     });
     await Promise.race([promise, bound]);
-    this.#timers.clearTimeout(timer);
+    this.#clock.clearTimeout(timer);
   }
 }
 

@@ -1,4 +1,5 @@
 // Per-guild Live session settings (what the setup message is built from) and their defaults.
+import { DEFAULT_VOICE } from './voices.ts';
 
 export type Sensitivity = 'high' | 'low';
 
@@ -35,7 +36,7 @@ export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025
 
 export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({
   model: DEFAULT_LIVE_MODEL,
-  voiceName: 'Puck',
+  voiceName: DEFAULT_VOICE,
   googleSearch: false,
   startSensitivity: 'high',
   endSensitivity: 'high',

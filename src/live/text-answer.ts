@@ -8,6 +8,7 @@ import type {
 } from '@google/genai';
 import { FunctionCallingConfigMode } from '@google/genai';
 import { UserFacingError } from '../errors.ts';
+import { bytesToBase64 } from './pcm-base64.ts';
 import { buildTools } from './protocol.ts';
 import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
 
@@ -116,7 +117,7 @@ function imageParts(images: readonly { data: Uint8Array; mimeType: string }[]): 
   return images.map((image) => ({
     inlineData: {
       mimeType: image.mimeType,
-      data: Buffer.from(image.data.buffer, image.data.byteOffset, image.data.byteLength).toString('base64'),
+      data: bytesToBase64(image.data),
     },
   }));
 }

@@ -1,11 +1,11 @@
 // Uplink shaping: fixed-size 16 kHz chunks, and a bounded in-order queue used while no socket is ready.
 import { Rechunker } from '../audio/chunker.ts';
-import { INPUT_SAMPLE_RATE_HZ } from './protocol.ts';
+import { GEMINI_INPUT_RATE_HZ, samplesFor } from '../audio/pcm.ts';
 
 /** Re-chunks arbitrary PCM writes into chunks of `chunkMs` of 16 kHz audio. */
 export class Chunker extends Rechunker {
   constructor(chunkMs: number) {
-    super(Math.max(1, Math.round((chunkMs * INPUT_SAMPLE_RATE_HZ) / 1000)));
+    super(Math.max(1, samplesFor(chunkMs, GEMINI_INPUT_RATE_HZ)));
   }
 }
 
@@ -27,7 +27,7 @@ export class Outbox {
   largestSamples = 0;
 
   constructor(maxAudioMs: number) {
-    this.#maxSamples = Math.round((maxAudioMs * INPUT_SAMPLE_RATE_HZ) / 1000);
+    this.#maxSamples = samplesFor(maxAudioMs, GEMINI_INPUT_RATE_HZ);
   }
 
   push(item: OutboxItem): void {

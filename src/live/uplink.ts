@@ -1,7 +1,8 @@
 // Everything the session sends: straight to the ready socket, or queued in order while there is none.
 import type { Session } from '@google/genai';
-import { pcm16ToBase64 } from './pcm-base64.ts';
-import { INPUT_MIME_TYPE, INPUT_SAMPLE_RATE_HZ } from './protocol.ts';
+import { GEMINI_INPUT_RATE_HZ } from '../audio/pcm.ts';
+import { bytesToBase64, pcm16ToBase64 } from './pcm-base64.ts';
+import { INPUT_MIME_TYPE } from './protocol.ts';
 import { Chunker, Outbox, type OutboxItem } from './uplink-outbox.ts';
 
 export interface UplinkOptions {
@@ -80,13 +81,13 @@ export class LiveUplink {
       return false;
     }
     this.#lastImageAt = now;
-    const data = Buffer.from(jpeg.buffer, jpeg.byteOffset, jpeg.byteLength).toString('base64');
+    const data = bytesToBase64(jpeg);
     this.#session.sendRealtimeInput({ video: { data, mimeType } });
     return true;
   }
 
   get stats(): UplinkStats {
-    const toMs = (samples: number) => Math.round((samples * 1000) / INPUT_SAMPLE_RATE_HZ);
+    const toMs = (samples: number) => Math.round((samples * 1000) / GEMINI_INPUT_RATE_HZ);
     return {
       uplinkChunks: this.#chunks,
       droppedUplinkMs: toMs(this.#outbox.droppedSamples),

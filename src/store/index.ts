@@ -1,4 +1,6 @@
 // The store's public surface: open it once in main.ts and pass the instance down.
+
+export { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from '../live/voices.ts';
 export type { Clock } from './clock.ts';
 export { HANDLE_MAX_AGE_MS, type HandlesRepo, type StoredHandle } from './handles.ts';
 export { MIGRATIONS, type Migration, SCHEMA_VERSION } from './migrations.ts';
@@ -20,4 +22,3 @@ export {
 } from './settings-schema.ts';
 export { type OpenStoreOptions, openStore, STORE_FILE_NAME, type Store } from './store.ts';
 export { type UsageDay, type UsageDelta, type UsageRepo, utcDay } from './usage.ts';
-export { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from './voices.ts';

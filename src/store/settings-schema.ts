@@ -1,7 +1,7 @@
 // Per-guild settings: keys, defaults, limits and the one-sentence messages for invalid values.
 import { z } from 'zod';
 import { UserFacingError } from '../errors.ts';
-import { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from './voices.ts';
+import { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from '../live/voices.ts';
 
 /** Server VAD start/end-of-speech sensitivity; 'default' leaves Gemini's own choice. */
 export const VAD_SENSITIVITIES = ['low', 'default', 'high'] as const;

@@ -2,6 +2,7 @@
 import { type ChatInputCommandInteraction, type InteractionReplyOptions, MessageFlags } from 'discord.js';
 import { type Clock, systemClock } from '../clock.ts';
 import type { Command } from '../discord/command.ts';
+import { DISCORD_MESSAGE_MAX_CHARS } from '../transcripts/format.ts';
 import type { ToolRunOrigin } from './define-tool.ts';
 import type { ToolRegistry, ToolRunResult } from './registry.ts';
 import { truncate } from './result-text.ts';
@@ -15,18 +16,16 @@ export interface ToolCommandOptions {
   clock?: Clock;
 }
 
-/** Discord's message content limit, in characters. */
-const MAX_CONTENT_CHARS = 2000;
 const NO_MENTIONS = { parse: [] } as const;
 
 /** Valid both as a reply and as an edit of a deferred reply. */
 function successReply(text: string) {
-  return { content: truncate(text, MAX_CONTENT_CHARS), allowedMentions: NO_MENTIONS };
+  return { content: truncate(text, DISCORD_MESSAGE_MAX_CHARS), allowedMentions: NO_MENTIONS };
 }
 
 function errorReply(error: string): InteractionReplyOptions {
   return {
-    content: truncate(`⚠️ ${error}`, MAX_CONTENT_CHARS),
+    content: truncate(`⚠️ ${error}`, DISCORD_MESSAGE_MAX_CHARS),
     flags: MessageFlags.Ephemeral,
     allowedMentions: NO_MENTIONS,
   };

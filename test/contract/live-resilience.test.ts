@@ -1,7 +1,7 @@
 // Contract: go-away handover, reconnects, setup failures and timeouts, real SDK against the fake server.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { systemClock } from '../../src/clock.ts';
 import type { BotError } from '../../src/errors.ts';
-import { REAL_TIMERS } from '../../src/live/open-socket.ts';
 import type { LiveSession, Reconnected } from '../../src/live/session.ts';
 import { type FakeGemini, startFakeGemini, tone } from '../fakes/fake-gemini/index.ts';
 import { API_KEY, makeAi, makeSession, nextEvent, ramp } from './live-harness.ts';
@@ -127,8 +127,8 @@ describe('reconnects', () => {
 
   it('GIVEN a 1007 after a long healthy session THEN one fresh session starts without the handle', async () => {
     let skewMs = 0;
-    const timers = { ...REAL_TIMERS, now: () => REAL_TIMERS.now() + skewMs };
-    session = makeSession(gemini, { timers, freshSessionAfterMs: 60_000 });
+    const clock = { ...systemClock, now: () => systemClock.now() + skewMs };
+    session = makeSession(gemini, { clock, freshSessionAfterMs: 60_000 });
     await session.connect();
     const first = await gemini.nextSession();
     skewMs = 10 * 60_000;

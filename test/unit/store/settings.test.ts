@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../src/errors.ts';
+import { PREBUILT_VOICES } from '../../../src/live/voices.ts';
 import {
   DEFAULT_PERSONA,
   DEFAULT_SETTINGS,
@@ -10,7 +11,6 @@ import {
   SETTING_SPECS,
 } from '../../../src/store/settings-schema.ts';
 import { openStore, STORE_FILE_NAME, type Store } from '../../../src/store/store.ts';
-import { PREBUILT_VOICES } from '../../../src/store/voices.ts';
 import { makeTempDir, manualClock, type TempDir } from './temp-store.ts';
 
 const GUILD = '111111111111111111';

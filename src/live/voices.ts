@@ -1,4 +1,4 @@
-// Gemini Live's prebuilt voice names, the one list /config offers and settings validate against.
+// Gemini Live's prebuilt voice names (a Gemini fact): the one list config, /config and settings validate against.
 
 /** The 30 prebuilt voices (gemini-live.md), in the order Google lists them. */
 export const PREBUILT_VOICES = [
