@@ -8,6 +8,7 @@ import {
   type VoiceBasedChannel,
 } from 'discord.js';
 import { UserFacingError } from '../errors.ts';
+import { neededIn } from './permissions.ts';
 
 export interface GuildContext {
   guild: Guild;
@@ -61,10 +62,9 @@ export function requireVoiceNotStage(channel: VoiceBasedChannel): void {
 export function requireBotCanJoin(guild: Guild, channel: VoiceBasedChannel): void {
   const me = guild.members.me;
   const permissions = me ? channel.permissionsFor(me) : null;
-  const missing: string[] = [];
-  if (!permissions?.has(PermissionFlagsBits.ViewChannel)) missing.push('View Channel');
-  if (!permissions?.has(PermissionFlagsBits.Connect)) missing.push('Connect');
-  if (!permissions?.has(PermissionFlagsBits.Speak)) missing.push('Speak');
+  const missing = neededIn('voice')
+    .filter((p) => !permissions?.has(p.bit))
+    .map((p) => p.label);
   if (missing.length > 0) {
     throw new UserFacingError(
       `I need the ${joinWords(missing)} permission${missing.length > 1 ? 's' : ''} in ${channel.toString()}. Ask a server admin to grant them.`,

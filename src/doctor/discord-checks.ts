@@ -6,12 +6,12 @@ import {
   Events,
   type Guild,
   type GuildMember,
-  PermissionFlagsBits,
   type RESTPostAPIChatInputApplicationCommandsJSONBody,
   Routes,
 } from 'discord.js';
 import type { Config } from '../config.ts';
 import { createDiscordClient } from '../discord/client.ts';
+import { NEEDED_PERMISSIONS, type NeededPermission, neededIn } from '../discord/permissions.ts';
 import { sameCommands } from '../discord/register-commands.ts';
 import { type CheckResult, fail, ok, skip, withTimeout } from './check.ts';
 import { BOT_INTENT_BITS, checkIntents } from './intents.ts';
@@ -23,16 +23,13 @@ const NAMED_GUILDS = 5;
 const CHECKED_GUILDS = 10;
 const CLOSE_AUTHENTICATION_FAILED = 4004;
 
-/** What the bot needs in a server, as the README's invite link grants it. */
-const NEEDED = [
-  ['View Channel', PermissionFlagsBits.ViewChannel],
-  ['Connect', PermissionFlagsBits.Connect],
-  ['Speak', PermissionFlagsBits.Speak],
-  ['Send Messages', PermissionFlagsBits.SendMessages],
-  ['Use Application Commands', PermissionFlagsBits.UseApplicationCommands],
-] as const;
-
 type CommandData = RESTPostAPIChatInputApplicationCommandsJSONBody;
+
+const uniqueLabels = (permissions: readonly NeededPermission[]) => [
+  ...new Set(permissions.map((p) => p.label)),
+];
+/** Everything the invite link grants, once each (View Channel is needed in both kinds of channel). */
+const SERVER_WIDE = uniqueLabels(NEEDED_PERMISSIONS);
 type Login = { ready: true } | { closeCode: number } | { error: unknown };
 
 export async function checkDiscord(
@@ -133,14 +130,14 @@ async function permissionResults(client: Client): Promise<CheckResult[]> {
 
 async function guildPermissions(guild: Guild): Promise<CheckResult> {
   const name = `Permissions in "${guild.name}"`;
-  const fix = `in "${guild.name}": Server Settings → Roles → the bot's role: allow ${NEEDED.map(([n]) => n).join(', ')}; and check the channels' permission overrides (Edit Channel → Permissions)`;
+  const fix = `in "${guild.name}": Server Settings → Roles → the bot's role: allow ${SERVER_WIDE.join(', ')}; and check the channels' permission overrides (Edit Channel → Permissions)`;
   let me: GuildMember;
   try {
     me = await guild.members.fetchMe();
   } catch (error) {
     return fail(name, `cannot read the bot's own member (${(error as Error).message})`, fix);
   }
-  const missing = NEEDED.filter(([, bit]) => !me.permissions.has(bit)).map(([n]) => n);
+  const missing = uniqueLabels(NEEDED_PERMISSIONS.filter((p) => !me.permissions.has(p.bit)));
   if (missing.length > 0) return fail(name, `missing ${missing.join(', ')} in the server`, fix);
   const voice = guild.channels.cache.filter(
     (c) => c.type === ChannelType.GuildVoice || c.type === ChannelType.GuildStageVoice,
@@ -150,9 +147,14 @@ async function guildPermissions(guild: Guild): Promise<CheckResult> {
     channelIds.filter((id) => !bits.every((b) => guild.channels.cache.get(id)?.permissionsFor(me)?.has(b)));
   const voiceIds = [...voice.keys()];
   const textIds = [...text.keys()];
-  const F = PermissionFlagsBits;
-  const badVoice = lacking(voiceIds, [F.ViewChannel, F.Connect, F.Speak]);
-  const badText = lacking(textIds, [F.ViewChannel, F.SendMessages]);
+  const badVoice = lacking(
+    voiceIds,
+    neededIn('voice').map((p) => p.bit),
+  );
+  const badText = lacking(
+    textIds,
+    neededIn('text').map((p) => p.bit),
+  );
   const label = (ids: string[]) =>
     ids
       .slice(0, 3)
@@ -161,14 +163,14 @@ async function guildPermissions(guild: Guild): Promise<CheckResult> {
   if (voiceIds.length > 0 && badVoice.length === voiceIds.length) {
     return fail(
       name,
-      `cannot View, Connect and Speak in any voice channel (overridden in ${label(badVoice)})`,
+      `lacks ${uniqueLabels(neededIn('voice')).join(', ')} in every voice channel (overridden in ${label(badVoice)})`,
       fix,
     );
   }
   if (textIds.length > 0 && badText.length === textIds.length) {
     return fail(
       name,
-      `cannot View and Send Messages in any text channel (overridden in ${label(badText)})`,
+      `lacks ${uniqueLabels(neededIn('text')).join(', ')} in every text channel (overridden in ${label(badText)})`,
       fix,
     );
   }
@@ -176,10 +178,7 @@ async function guildPermissions(guild: Guild): Promise<CheckResult> {
     badVoice.length > 0 ? `cannot join ${label(badVoice)}` : '',
     badText.length > 0 ? `cannot post in ${label(badText)}` : '',
   ].filter(Boolean);
-  return ok(
-    name,
-    `${NEEDED.map(([n]) => n).join(', ')}${notes.length > 0 ? ` (note: ${notes.join('; ')})` : ''}`,
-  );
+  return ok(name, `${SERVER_WIDE.join(', ')}${notes.length > 0 ? ` (note: ${notes.join('; ')})` : ''}`);
 }
 
 async function commandsResult(

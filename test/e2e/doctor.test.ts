@@ -151,7 +151,7 @@ describe('npm run doctor', () => {
       expect(run.code).toBe(1);
       expect(run.line('Permissions in "test-guild"')).toMatch(
         new RegExp(
-          `^✗ .*cannot View, Connect and Speak in any voice channel .*#${voice.name}.*fix: .*Connect`,
+          `^✗ .*lacks View Channel, Connect, Speak in every voice channel .*#${voice.name}.*fix: .*Connect`,
         ),
       );
     } finally {
