@@ -9,6 +9,7 @@ import { type FakeGemini, startFakeGemini } from '../test/fakes/fake-gemini/inde
 import { findClip } from './demo/audio-match.ts';
 import { type BotProcess, startBotProcess } from './demo/bot-process.ts';
 import { ChannelView } from './demo/channel-view.ts';
+import { until } from './demo/measure.ts';
 import { Narrator } from './demo/narrator.ts';
 import { botVoiceRecording } from './demo/recording.ts';
 import { LINES, playScene, SceneError, type SceneResult } from './demo/scene.ts';
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
     botDied.catch(() => {});
     const fake = discord;
     const registered = await Promise.race([
-      waitFor(() => fake.commands.global.some((c) => c.name === 'join'), 20_000),
+      until(() => fake.commands.global.some((c) => c.name === 'join'), 20_000),
       botDied,
     ]);
     if (!registered)
@@ -238,15 +239,6 @@ function describeLogLine(line: string): string {
   } catch {
     return line;
   }
-}
-
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  while (!check()) {
-    if (performance.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
 }
 
 process.exit(await main());

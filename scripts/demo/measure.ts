@@ -41,19 +41,3 @@ export async function until(check: () => boolean, timeoutMs: number): Promise<bo
   }
   return true;
 }
-
-/** Rejects with `what` when `promise` does not settle within `ms`. */
-export async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${what} did not happen within ${(ms / 1000).toFixed(0)} s`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -1,4 +1,5 @@
 // The scripted scene: two people in voice, /join, questions, a tool call, a barge-in and an @mention.
+import { withTimeout } from '../../src/doctor/check.ts';
 import type { FakeDiscord, FakeHuman } from '../../test/fakes/fake-discord/index.ts';
 import type { FakeGemini, FakeLiveConnection } from '../../test/fakes/fake-gemini/index.ts';
 import {
@@ -7,7 +8,6 @@ import {
   firstSpeechAtGemini,
   lastAudibleBotPacket,
   until,
-  within,
 } from './measure.ts';
 import type { Narrator } from './narrator.ts';
 import { type Synth, VOICES } from './voices.ts';
@@ -67,7 +67,7 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
   const text = guild.text();
   const capture = discord.botAudioIn(guild);
   const wait = <T>(promise: Promise<T>, ms: number, what: string) =>
-    Promise.race([within(promise, ms, what), ctx.botDied]).catch((error: unknown) => {
+    Promise.race([withTimeout(promise, ms, what), ctx.botDied]).catch((error: unknown) => {
       throw new SceneError(error instanceof Error ? error.message : String(error));
     });
   const waitUntil = async (check: () => boolean, ms: number, what: string) => {

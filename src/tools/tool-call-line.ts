@@ -1,4 +1,5 @@
 // One compact, mention-safe line describing a tool call, for the transcript channel.
+import { neutraliseMentions } from '../transcripts/format.ts';
 import { truncate } from './result-text.ts';
 
 export interface ToolCallLineInput {
@@ -13,18 +14,14 @@ export interface ToolCallLineInput {
 const MAX_VALUE_CHARS = 40;
 const MAX_ARGS_CHARS = 100;
 const MAX_RESULT_CHARS = 100;
-const ZERO_WIDTH_SPACE = '\u200b';
 
 /**
- * Model-written args and results are pasted into a public channel: a zero-width space after every
- * `@` and `<` defeats @everyone/@here and <@id> pings even where allowedMentions is forgotten,
- * backticks are swapped so nothing escapes the code spans, and whitespace is folded to one line.
+ * Model-written args and results are pasted into a public channel: mention syntax is made inert
+ * (as in transcripts) even where allowedMentions is forgotten, backticks are swapped so nothing
+ * escapes the code spans, and whitespace is folded to one line.
  */
 function neutralise(text: string): string {
-  return text
-    .replace(/\s+/g, ' ')
-    .replaceAll('`', 'ˋ')
-    .replace(/[@<]/g, (c) => `${c}${ZERO_WIDTH_SPACE}`);
+  return neutraliseMentions(text.replace(/\s+/g, ' ').replaceAll('`', 'ˋ'));
 }
 
 function compact(value: unknown): string {

@@ -12,7 +12,7 @@ export const currentTime = defineTool({
       .string()
       .max(64)
       .optional()
-      .describe("IANA time zone such as Europe/Paris or America/New_York; default: the server's zone"),
+      .describe('IANA time zone such as Europe/Paris or America/New_York; default: UTC'),
   }),
   execute(args, ctx) {
     const requested = args.time_zone ?? ctx.guild?.timeZone ?? 'UTC';
