@@ -4,18 +4,22 @@ export interface BotErrorOptions {
   cause?: unknown;
   /** True when trying the same thing again later may succeed (network blips, 1011 closes). */
   retryable?: boolean;
+  /** The WebSocket close code behind the failure, when a server closed a connection. */
+  closeCode?: number;
 }
 
 /** Any failure the bot understands. `code` is stable (e.g. LIVE_SETUP_REJECTED). */
 export class BotError extends Error {
   readonly code: string;
   readonly retryable: boolean;
+  readonly closeCode: number | undefined;
 
   constructor(code: string, message: string, options: BotErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'BotError';
     this.code = code;
     this.retryable = options.retryable ?? false;
+    this.closeCode = options.closeCode;
   }
 }
 

@@ -79,9 +79,10 @@ function liveFailure(name: string, model: string, error: unknown, baseUrl: strin
   const e = (wrapped.code === 'LIVE_RECONNECT_EXHAUSTED' && wrapped.cause ? wrapped.cause : error) as {
     code?: string;
     message?: string;
+    closeCode?: number;
   };
   const message = e.message ?? String(error);
-  const closeCode = Number(/code (\d{4})/.exec(message)?.[1] ?? 0);
+  const closeCode = e.closeCode ?? 0;
   if (closeCode === 1007 && /api key/i.test(message)) {
     return fail(name, `Gemini rejected GEMINI_API_KEY (close code 1007)`, KEY_FIX);
   }

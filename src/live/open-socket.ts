@@ -23,7 +23,7 @@ export interface OpenSocketOptions {
 }
 
 /** Close codes the server uses for a setup it will never accept (bad key, model, config). */
-const REJECTED_CODES = new Set([1007, 1008]);
+export const SETUP_REJECTED_CODES: ReadonlySet<number> = new Set([1007, 1008]);
 
 /**
  * Resolves once the server answered setup. Rejects with LIVE_SETUP_REJECTED (not retryable),
@@ -100,18 +100,19 @@ function classifyFailure(
   closed: CloseInfo | undefined,
   socket: { close(): void } | undefined,
 ) {
-  if (closed && REJECTED_CODES.has(closed.code)) {
+  if (closed && SETUP_REJECTED_CODES.has(closed.code)) {
     const reason = cleanReason(closed.reason);
     return new UserFacingError(
       `Gemini refused to start the session (code ${closed.code}${reason ? `: ${reason}` : ''}).`,
       'LIVE_SETUP_REJECTED',
-      { cause: error },
+      { cause: error, closeCode: closed.code },
     );
   }
   if (closed) {
     return new BotError('LIVE_CONNECT_FAILED', `Live socket closed during setup (code ${closed.code})`, {
       cause: error,
       retryable: true,
+      closeCode: closed.code,
     });
   }
   // No close at all: the SDK refused our config after opening the socket, and leaves it open.

@@ -4,7 +4,7 @@ import type { LiveServerMessage, Session } from '@google/genai';
 import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
-import { type CloseInfo, openSocket } from './open-socket.ts';
+import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
 import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
 import type {
@@ -278,10 +278,12 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#budget.connectionEnded(upForMs);
     const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
     this.#options.logger.warn({ code: info.code, upForMs: Math.round(upForMs) }, 'live socket closed');
-    if (info.code === 1007 || info.code === 1008) {
+    if (SETUP_REJECTED_CODES.has(info.code)) {
       if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
         this.#fail(
-          new UserFacingError(`Gemini ended the session (code ${info.code}).`, 'LIVE_SESSION_REJECTED'),
+          new UserFacingError(`Gemini ended the session (code ${info.code}).`, 'LIVE_SESSION_REJECTED', {
+            closeCode: info.code,
+          }),
         );
         return;
       }

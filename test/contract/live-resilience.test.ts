@@ -161,6 +161,7 @@ describe('setup failures', () => {
     );
     expect(error?.code).toBe('LIVE_SETUP_REJECTED');
     expect(error?.message).toContain('models/gemini-nope is not found');
+    expect(error?.closeCode).toBe(1008);
     expect((await fatal).code).toBe('LIVE_SETUP_REJECTED');
     // No retry: the session is closed for good and never counted a reconnect.
     expect(session.state.status).toBe('closed');
