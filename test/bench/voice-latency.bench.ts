@@ -1,6 +1,6 @@
 // Voice latencies through the real bot between the fake Discord and fake Gemini, 20 runs each.
 import { startWorld } from '../e2e/harness.ts';
-import { tone } from '../fakes/tones.ts';
+import { geminiAnswer, tone } from '../fakes/tones.ts';
 import type { BenchSuite } from './measure.ts';
 
 const RUNS = 20;
@@ -43,7 +43,7 @@ async function run(): Promise<void> {
       // 2. Gemini's first answer audio → the bot's first RTP packet
       const before = capture.packets.length;
       const sentAt = performance.now();
-      await conn.sendAudio(tone(600, 200, { sampleRate: 24_000, channels: 1 }).samples, { chunkMs: 40 });
+      await conn.sendAudio(geminiAnswer(600, 200), { chunkMs: 40 });
       conn.turnComplete();
       await capture.until((c) => c.packets.length > before, 5_000);
       const first = capture.packets[before];
@@ -52,7 +52,7 @@ async function run(): Promise<void> {
 
       // 3. interrupted → the last audible packet
       const answerStart = capture.packets.length;
-      await conn.sendAudio(tone(600, 3000, { sampleRate: 24_000, channels: 1 }).samples, { chunkMs: 100 });
+      await conn.sendAudio(geminiAnswer(600, 3000), { chunkMs: 100 });
       await capture.until((c) => c.packets.length - answerStart >= 15, 5_000);
       const interruptedAt = performance.now();
       conn.interrupt();

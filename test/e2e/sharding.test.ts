@@ -7,7 +7,7 @@ import { levelAtDbfs } from '../fakes/audio-analysis.ts';
 import { shardOf } from '../fakes/fake-discord/ids.ts';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
-import { tone } from '../fakes/tones.ts';
+import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { botEnv, type ChildBot, startChildBot } from './child-bot.ts';
 import { startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
@@ -73,7 +73,7 @@ describe('sharding', () => {
       await conn.waitForAudioStreamEnd(1, 10_000);
       const heard = { samples: conn.audio, sampleRate: 16_000, channels: 1 };
       expect(levelAtDbfs(heard, freq, { startMs: 100, endMs: 500 })).toBeGreaterThan(-20);
-      await conn.sendAudio(tone(700, 400, { sampleRate: 24_000, channels: 1 }).samples);
+      await conn.sendAudio(geminiAnswer(700, 400));
       conn.turnComplete();
       const capture = discord.botAudioIn(guild);
       await capture.until((c) => c.audioMs() >= 300, 10_000);

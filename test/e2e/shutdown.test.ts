@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
-import { tone } from '../fakes/tones.ts';
+import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { botEnv, type ChildBot, startChildBot } from './child-bot.ts';
 import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
@@ -55,7 +55,7 @@ describe('graceful shutdown', () => {
     await conn.waitForAudioStreamEnd(1, 10_000);
     const handle = conn.sendResumptionHandle();
     // Sent after the handle on the same socket: once the bot plays it, it has seen the handle.
-    void conn.sendAudio(tone(600, 3_000, { sampleRate: 24_000, channels: 1 }).samples, { chunkMs: 100 });
+    void conn.sendAudio(geminiAnswer(600, 3_000), { chunkMs: 100 });
     const capture = discord.botAudioIn(guild);
     await capture.until((c) => c.audioMs() >= 300, 10_000);
 

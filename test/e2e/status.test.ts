@@ -1,7 +1,7 @@
 // /status and the Prometheus endpoint after a real conversation through the fakes.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
-import { tone } from '../fakes/tones.ts';
+import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { freePort, until } from '../helpers/wait.ts';
 import { type BotWorld, startWorld } from './harness.ts';
 
@@ -11,7 +11,7 @@ afterEach(async () => {
   world = null;
 });
 
-const answer = (ms: number) => tone(600, ms, { sampleRate: 24_000, channels: 1 }).samples;
+const answer = (ms: number) => geminiAnswer(600, ms);
 
 /**
  * Two turns: alice speaks 600 ms (the first with one corrupt Opus packet), Gemini answers after

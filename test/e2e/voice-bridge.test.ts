@@ -1,7 +1,7 @@
 // The voice bridge end to end: the real bot between the fake Discord and the fake Gemini.
 import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, longestSilenceMs, type PcmClip } from '../fakes/audio-analysis.ts';
-import { tone, toneSum } from '../fakes/tones.ts';
+import { geminiAnswer, tone, toneSum } from '../fakes/tones.ts';
 import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
@@ -11,7 +11,6 @@ afterEach(async () => {
 });
 
 const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
-const answer = (freq: number, ms: number) => tone(freq, ms, { sampleRate: 24_000, channels: 1 }).samples;
 
 /** Starts the world, puts alice in the voice channel, runs /join and returns the Live connection. */
 async function joined(options: Parameters<typeof startWorld>[0] = {}) {
@@ -68,7 +67,7 @@ describe('voice bridge', () => {
 
   it('GIVEN an answer in bursts with 300 ms pauses THEN the channel hears ≥ 1.4 s of 600 Hz without gaps', async () => {
     const { w, conn } = await joined();
-    await conn.sendAudio(answer(600, 1500), { chunkMs: 40, pauseEveryMs: 400, pauseMs: 300 });
+    await conn.sendAudio(geminiAnswer(600, 1500), { chunkMs: 40, pauseEveryMs: 400, pauseMs: 300 });
     conn.turnComplete();
     const capture = w.discord.botAudioIn(w.guild);
     await capture.until(() => capture.audioMs() >= 1500, 10_000);
@@ -82,7 +81,7 @@ describe('voice bridge', () => {
   it('GIVEN interrupted during a 5 s answer THEN the bot goes silent within 100 ms', async () => {
     const { w, conn } = await joined();
     const capture = w.discord.botAudioIn(w.guild);
-    await conn.sendAudio(answer(600, 5000), { chunkMs: 100 });
+    await conn.sendAudio(geminiAnswer(600, 5000), { chunkMs: 100 });
     await capture.until(() => capture.audioMs() >= 500, 10_000);
     const interruptedAt = performance.now();
     conn.interrupt();

@@ -2,7 +2,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
-import { tone } from '../fakes/tones.ts';
+import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { until } from '../helpers/wait.ts';
 import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
@@ -229,7 +229,7 @@ describe('voice session lifecycle', () => {
     expect(levelAtDbfs(blueHeard, 900, region)).toBeGreaterThan(-20);
     expect(levelAtDbfs(blueHeard, 400, region)).toBeLessThan(-60);
     // and answers go to the right channel
-    await blueConn.sendAudio(tone(600, 300, { sampleRate: 24_000, channels: 1 }).samples);
+    await blueConn.sendAudio(geminiAnswer(600, 300));
     blueConn.turnComplete();
     const blueBot = w.discord.botAudioIn(blue);
     await blueBot.until(() => blueBot.audioMs() >= 300, 5_000);

@@ -73,3 +73,8 @@ export function concat(...clips: PcmClip[]): PcmClip {
   }
   return { samples, sampleRate: first.sampleRate, channels: first.channels };
 }
+
+/** What Gemini sends: a tone as 24 kHz mono samples. */
+export function geminiAnswer(freqHz: number, ms: number): Int16Array {
+  return tone(freqHz, ms, { sampleRate: 24_000, channels: 1 }).samples;
+}

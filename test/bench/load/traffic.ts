@@ -4,7 +4,7 @@ import type { FakeDiscord, FakeHuman } from '../../fakes/fake-discord/index.ts';
 import { encryptRtp } from '../../fakes/fake-discord/rtp.ts';
 import type { VoiceSession } from '../../fakes/fake-discord/voice-server.ts';
 import type { FakeGemini, FakeLiveConnection } from '../../fakes/fake-gemini/index.ts';
-import { tone } from '../../fakes/tones.ts';
+import { geminiAnswer, tone } from '../../fakes/tones.ts';
 
 const FRAME_MS = 20;
 const FRAME_SAMPLES = 960;
@@ -70,7 +70,7 @@ export class Traffic {
     this.#discord = discord;
     this.#mode = mode;
     this.#gemini = gemini;
-    const pcm = tone(500, 100, { sampleRate: 24_000, channels: 1 }).samples;
+    const pcm = geminiAnswer(500, 100);
     const data = Buffer.from(pcm.buffer, pcm.byteOffset, pcm.byteLength).toString('base64');
     this.#answer = {
       serverContent: { modelTurn: { parts: [{ inlineData: { mimeType: 'audio/pcm;rate=24000', data } }] } },

@@ -9,7 +9,7 @@ import {
   longestSilenceMs,
   type PcmClip,
 } from '../../fakes/audio-analysis.ts';
-import { tone } from '../../fakes/tones.ts';
+import { geminiAnswer } from '../../fakes/tones.ts';
 import { type ManualClock, manualClock } from '../../helpers/manual-clock.ts';
 
 const codec = createOpusCodec();
@@ -50,20 +50,18 @@ function setup() {
   return { time, rec, downlink };
 }
 
-const answer = (freq: number, ms: number) => tone(freq, ms, { sampleRate: 24_000, channels: 1 }).samples;
-
 describe('Downlink', () => {
   it("GIVEN Gemini's first audio THEN the first packet leaves at once, not on the next tick", () => {
     const { time, rec, downlink: d } = setup();
     time.advanceTo(500);
-    d.pushAudio(answer(600, 100));
+    d.pushAudio(geminiAnswer(600, 100));
     expect(rec.packets).toHaveLength(1);
     expect(rec.packets[0]?.at).toBe(500);
   });
 
   it('GIVEN bursts with 300 ms pauses that stay ahead of real time THEN playback is continuous 600 Hz', () => {
     const { time, rec, downlink: d } = setup();
-    const audio = answer(600, 1500);
+    const audio = geminiAnswer(600, 1500);
     // 5 bursts of 300 ms audio, each sent instantly, 250 ms apart (ahead of real time overall).
     for (let b = 0; b < 5; b++) {
       time.advanceTo(b * 250);
@@ -87,9 +85,9 @@ describe('Downlink', () => {
 
   it('GIVEN a pause mid-answer THEN silence fills the gap instead of ending playback', () => {
     const { time, rec, downlink: d } = setup();
-    d.pushAudio(answer(600, 100));
+    d.pushAudio(geminiAnswer(600, 100));
     time.advanceBy(500); // Gemini silent for 500 ms, no turn end
-    d.pushAudio(answer(600, 100));
+    d.pushAudio(geminiAnswer(600, 100));
     expect(d.speaking).toBe(true);
     expect(d.stats.underrunFrames).toBeGreaterThan(15);
     expect(rec.speaking).not.toContain(false);
@@ -97,7 +95,7 @@ describe('Downlink', () => {
 
   it('GIVEN interrupted during a 5 s answer THEN no more answer audio is sent after the next tick', () => {
     const { time, rec, downlink: d } = setup();
-    d.pushAudio(answer(600, 5000));
+    d.pushAudio(geminiAnswer(600, 5000));
     time.advanceTo(1000);
     const interruptAt = time.clock.now();
     d.interrupt();
@@ -112,7 +110,7 @@ describe('Downlink', () => {
 
   it('GIVEN Gemini goes quiet without a turn end THEN the bot stops speaking after the stall timeout', () => {
     const { time, rec, downlink: d } = setup();
-    d.pushAudio(answer(600, 200));
+    d.pushAudio(geminiAnswer(600, 200));
     // Still holding the stream just before the 2 s stall timeout…
     time.advanceTo(1_900);
     expect(d.speaking).toBe(true);
@@ -149,9 +147,9 @@ describe('Downlink with audio encoded elsewhere', () => {
     const rec = listeningSink(time);
     const { audio, release } = deferredAudio();
     const d = new Downlink({ audio, clock: time.clock, sink: rec.sink, log });
-    d.pushAudio(answer(600, 100));
+    d.pushAudio(geminiAnswer(600, 100));
     d.endOfTurn();
-    d.pushAudio(answer(600, 400)); // Gemini already began the next answer
+    d.pushAudio(geminiAnswer(600, 400)); // Gemini already began the next answer
     release(2); // the first answer and its flush are encoded…
     time.advanceBy(200); // …and played, while the second is still being encoded
     release();

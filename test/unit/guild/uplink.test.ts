@@ -6,20 +6,10 @@ import { createLogger } from '../../../src/log.ts';
 import { levelAtDbfs, type PcmClip } from '../../fakes/audio-analysis.ts';
 import { tone } from '../../fakes/tones.ts';
 import { type ManualClock, manualClock } from '../../helpers/manual-clock.ts';
+import { opusPackets } from '../../helpers/opus-packets.ts';
 
 const codec = createOpusCodec();
 const log = createLogger({ level: 'silent', secrets: [] });
-
-/** Encodes a 48 kHz stereo clip into 20 ms Opus packets, as a Discord client would. */
-function opusPackets(clip: PcmClip): Uint8Array[] {
-  const encoder = codec.createEncoder();
-  const packets: Uint8Array[] = [];
-  for (let i = 0; i + 1920 <= clip.samples.length; i += 1920) {
-    packets.push(encoder.encode(clip.samples.subarray(i, i + 1920)));
-  }
-  encoder.destroy();
-  return packets;
-}
 
 function recordingSink() {
   const sent: { at: number; samples: Int16Array }[] = [];
@@ -88,7 +78,7 @@ describe('Uplink', () => {
   it('GIVEN a first packet after silence THEN a 16 kHz frame is sent at once, before any tick', () => {
     const { time, rec, uplink: u } = setup();
     time.advanceTo(1000);
-    u.pushOpus('alice', opusPackets(tone(440, 20))[0]!);
+    u.pushOpus('alice', opusPackets(codec, tone(440, 20))[0]!);
     expect(rec.sent).toHaveLength(1);
     expect(rec.sent[0]?.at).toBe(1000);
     expect(rec.sent[0]?.samples.length).toBe(320);
@@ -96,7 +86,7 @@ describe('Uplink', () => {
 
   it('GIVEN 1 s of 440 Hz with ±8 ms jitter THEN Gemini gets it continuously, then a silence tail and one stream end', () => {
     const { time, rec, uplink: u } = setup();
-    speak(u, time, 'alice', opusPackets(tone(440, 1000)), 0, 8);
+    speak(u, time, 'alice', opusPackets(codec, tone(440, 1000)), 0, 8);
     time.advanceBy(3000);
     expect(rec.events.filter((e) => e === 'end')).toHaveLength(1);
     expect(rec.events.at(-1)).toBe('end');
@@ -118,9 +108,9 @@ describe('Uplink', () => {
 
   it('GIVEN three speakers at once THEN the mix carries all three tones at equal level', () => {
     const { time, rec, uplink: u } = setup();
-    const a = opusPackets(tone(300, 600));
-    const b = opusPackets(tone(500, 600));
-    const c = opusPackets(tone(700, 600));
+    const a = opusPackets(codec, tone(300, 600));
+    const b = opusPackets(codec, tone(500, 600));
+    const c = opusPackets(codec, tone(700, 600));
     a.forEach((_, i) => {
       time.advanceTo(i * 20);
       u.pushOpus('a', a[i]!);
@@ -140,7 +130,7 @@ describe('Uplink', () => {
 
   it('GIVEN a corrupt packet mid-speech THEN it is counted and later audio still flows', () => {
     const { time, rec, uplink: u } = setup();
-    const packets = opusPackets(tone(440, 400));
+    const packets = opusPackets(codec, tone(440, 400));
     packets[5] = Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x01);
     speak(u, time, 'alice', packets, 0);
     time.advanceBy(200);
@@ -150,8 +140,8 @@ describe('Uplink', () => {
 
   it('GIVEN a talk spurt that starts with a quiet frame THEN the stream is not ended at once', () => {
     const { time, rec, uplink: u } = setup();
-    const quiet = opusPackets(tone(440, 20, { amplitudeDbfs: -70 }));
-    const loud = opusPackets(tone(440, 400));
+    const quiet = opusPackets(codec, tone(440, 20, { amplitudeDbfs: -70 }));
+    const loud = opusPackets(codec, tone(440, 400));
     time.advanceTo(5000);
     u.pushOpus('alice', quiet[0]!);
     speak(u, time, 'alice', loud, 5020);
@@ -162,7 +152,7 @@ describe('Uplink', () => {
 
   it('GIVEN a speaker far ahead of the clock THEN the backlog is capped and the dropped time counted', () => {
     const { time, uplink: u } = setup();
-    const packets = opusPackets(tone(440, 500));
+    const packets = opusPackets(codec, tone(440, 500));
     time.advanceTo(0);
     for (const p of packets) u.pushOpus('alice', p); // 500 ms arrive at one instant
     expect(u.stats.droppedMs).toBeGreaterThanOrEqual(380);

@@ -3,21 +3,14 @@ import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
 import { inlineAudio } from '../../../src/guild/audio-offload.ts';
 import { WorkerAudio } from '../../../src/guild/worker-audio.ts';
 import { createLogger } from '../../../src/log.ts';
-import { tone } from '../../fakes/tones.ts';
+import { geminiAnswer, tone } from '../../fakes/tones.ts';
+import { opusPackets } from '../../helpers/opus-packets.ts';
 import { until } from '../../helpers/wait.ts';
 
 const codec = createOpusCodec();
 const log = createLogger({ level: 'silent', secrets: [] });
 
-function packetsOf(freq: number, frames: number): Uint8Array[] {
-  const clip = tone(freq, frames * 20).samples;
-  const encoder = codec.createEncoder();
-  const out = Array.from({ length: frames }, (_, f) =>
-    encoder.encode(clip.subarray(f * 1920, (f + 1) * 1920)),
-  );
-  encoder.destroy();
-  return out;
-}
+const packetsOf = (freq: number, frames: number) => opusPackets(codec, tone(freq, frames * 20));
 
 let audio: WorkerAudio | null = null;
 afterEach(async () => {
@@ -60,7 +53,7 @@ describe('WorkerAudio', () => {
     const down = audio.downlink((packets, flushed) =>
       delivered.push({ packets: packets.length, flushed, afterReset: reset }),
     );
-    const answer = tone(600, 2000, { sampleRate: 24_000, channels: 1 }).samples;
+    const answer = geminiAnswer(600, 2000);
     for (let i = 0; i < 20; i++) down.push(answer.subarray(i * 2400, (i + 1) * 2400));
     down.reset();
     reset = true;
