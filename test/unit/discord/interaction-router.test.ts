@@ -1,10 +1,9 @@
-import { Writable } from 'node:stream';
 import type { ChatInputCommandInteraction, Interaction } from 'discord.js';
 import { describe, expect, it } from 'vitest';
 import type { Command } from '../../../src/discord/command.ts';
 import { InteractionRouter } from '../../../src/discord/interaction-router.ts';
 import { UserFacingError } from '../../../src/errors.ts';
-import { createLogger } from '../../../src/log.ts';
+import { recordingLogger } from '../../helpers/recording-logger.ts';
 
 /** Just enough of a slash-command interaction for the router: it records every reply. */
 function slash(name: string, state: { deferred?: boolean } = {}) {
@@ -25,14 +24,8 @@ function slash(name: string, state: { deferred?: boolean } = {}) {
 }
 
 function recordingLog() {
-  const lines: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk, _e, done) {
-      lines.push(JSON.parse(String(chunk)) as Record<string, unknown>);
-      done();
-    },
-  });
-  return { log: createLogger({ level: 'info', secrets: [], destination }), lines };
+  const rec = recordingLogger({ level: 'info' });
+  return { log: rec.logger, lines: rec.lines };
 }
 
 const command = (name: string, run: (i: ChatInputCommandInteraction) => Promise<void>): Command<object> => ({

@@ -1,6 +1,5 @@
 // Test helpers for tools: a manual clock, a recording logger, a recording guild and a fake interaction.
 import type { ChatInputCommandInteraction } from 'discord.js';
-import { createLogger, type Logger } from '../../../src/log.ts';
 import type { GuildToolServices, VoiceMember } from '../../../src/tools/guild-services.ts';
 import { manualClock as sharedManualClock } from '../../helpers/manual-clock.ts';
 
@@ -10,15 +9,7 @@ export function manualClock() {
   return { clock: time.clock, advance: time.advanceBy, pending: time.pending };
 }
 
-export function recordingLogger(): { logger: Logger; lines: Record<string, unknown>[] } {
-  const lines: Record<string, unknown>[] = [];
-  const logger = createLogger({
-    level: 'debug',
-    secrets: [],
-    destination: { write: (line: string) => void lines.push(JSON.parse(line) as Record<string, unknown>) },
-  });
-  return { logger, lines };
-}
+export { recordingLogger } from '../../helpers/recording-logger.ts';
 
 export class RecordingGuild implements GuildToolServices {
   timeZone = 'UTC';
