@@ -102,6 +102,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     logger: log.child({ part: 'tools' }),
   });
   const metrics = new BotMetrics({ activeSessions: () => sessions.size });
+  tools.onCall((call) => metrics.countToolCall(call));
   const latency = new VoiceLatency({ clock, onSample: (ms) => metrics.observeLatency(ms) });
   const launcher = new SessionLauncher({
     observers: [latency, metrics.observer, transcriptObserver({ client, store, clock, log })],

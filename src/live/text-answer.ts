@@ -10,7 +10,7 @@ import { FunctionCallingConfigMode } from '@google/genai';
 import { UserFacingError } from '../errors.ts';
 import { bytesToBase64 } from './pcm-base64.ts';
 import { buildTools } from './protocol.ts';
-import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
+import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
 
 export interface TextAnswerRequest {
   ai: GoogleGenAI;
@@ -27,16 +27,9 @@ export interface TextAnswerRequest {
   maxToolRounds?: number;
 }
 
-export interface TextToolCall {
-  name: string;
-  args: Record<string, unknown>;
-  result: FunctionCallResult;
-  durationMs: number;
-}
-
+/** Tool calls made on the way are reported by the tool registry itself (its onCall), not here. */
 export interface TextAnswer {
   text: string;
-  toolCalls: TextToolCall[];
 }
 
 const DEFAULT_MAX_TOOL_ROUNDS = 4;
@@ -48,7 +41,6 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
   }));
   contents.push({ role: 'user', parts: [{ text: request.question }, ...imageParts(request.images ?? [])] });
   const tools = buildTools(request.tools.declarations(), false, { nonBlockingTools: false });
-  const toolCalls: TextToolCall[] = [];
   const maxRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
   for (let round = 0; ; round++) {
     const config: GenerateContentConfig = { abortSignal: request.signal };
@@ -62,19 +54,17 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
     const response = await generate(request, contents, config);
     const content = response.candidates?.[0]?.content;
     const calls = (content?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
-    if (calls.length === 0 || round >= maxRounds) return { text: textOf(content?.parts ?? []), toolCalls };
+    if (calls.length === 0 || round >= maxRounds) return { text: textOf(content?.parts ?? []) };
     contents.push({ role: 'model', parts: content?.parts ?? [] });
     const responses: Part[] = [];
     for (const call of calls) {
       const name = call.name ?? '';
       const args = call.args ?? {};
-      const startedAt = performance.now();
       const result = await request.tools.call(
         { id: call.id ?? `text-${round}-${responses.length}`, name, args },
         request.origin,
         request.signal,
       );
-      toolCalls.push({ name, args, result, durationMs: Math.round(performance.now() - startedAt) });
       responses.push({
         functionResponse: {
           ...(call.id ? { id: call.id } : {}),

@@ -37,7 +37,7 @@ export class BotMetrics {
   readonly #droppedSeconds: Counter;
   readonly #downlinkPackets: Counter;
   readonly #underruns: Counter;
-  readonly #toolCalls: Counter<'tool' | 'outcome'>;
+  readonly #toolCalls: Counter<'tool' | 'outcome' | 'via'>;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { activeSessions: () => number }) {
@@ -87,8 +87,8 @@ export class BotMetrics {
     );
     this.#toolCalls = new Counter({
       name: 'voicebot_tool_calls_total',
-      help: 'Tool calls from Gemini, by tool and outcome (ok, error, cancelled)',
-      labelNames: ['tool', 'outcome'],
+      help: 'Tool calls by tool, outcome (ok, error, cancelled) and origin (live, text, slash)',
+      labelNames: ['tool', 'outcome', 'via'],
       registers,
     });
     const lag = new Gauge({
@@ -137,6 +137,11 @@ export class BotMetrics {
     this.#latency.observe(ms / 1000);
   }
 
+  /** Every tool run, whoever asked: Gemini in voice, a text answer, or a slash command. */
+  countToolCall(call: { name: string; outcome: string; origin: { via: string } }): void {
+    this.#toolCalls.inc({ tool: call.name, outcome: call.outcome, via: call.origin.via });
+  }
+
   /** The text exposition (brings audio counters up to date first). */
   async render(): Promise<string> {
     for (const session of this.#seen.keys()) this.#sync(session);
@@ -154,10 +159,6 @@ export class BotMetrics {
     });
     const live = session.live;
     live?.on('reconnected', (info) => this.#reconnects.inc({ resumed: String(info.resumed) }));
-    live?.on('toolCallFinished', (call) => {
-      const outcome = call.cancelled ? 'cancelled' : call.result && 'error' in call.result ? 'error' : 'ok';
-      this.#toolCalls.inc({ tool: call.name, outcome });
-    });
   }
 
   #sync(session: GuildSession): void {

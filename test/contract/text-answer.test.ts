@@ -33,7 +33,7 @@ describe('answerText', () => {
       origin: ORIGIN,
       signal: AbortSignal.timeout(5_000),
     });
-    expect(answer).toEqual({ text: 'A cat.', toolCalls: [] });
+    expect(answer).toEqual({ text: 'A cat.' });
     const request = gemini.rest.requests[0]!;
     expect(request.model).toBe(MODEL);
     expect(request.body.contents?.map((content) => content.role)).toEqual(['user', 'model', 'user']);
@@ -62,9 +62,7 @@ describe('answerText', () => {
       signal: AbortSignal.timeout(5_000),
     });
     expect(answer.text).toBe('Noon.');
-    expect(answer.toolCalls).toMatchObject([
-      { name: 'get_time', args: { zone: 'UTC' }, result: { output: { time: '12:00' } } },
-    ]);
+    expect(tools.calls).toMatchObject([{ request: { name: 'get_time', args: { zone: 'UTC' } } }]);
     expect(tools.calls[0]?.origin).toEqual(ORIGIN);
     const sentTools = gemini.rest.requests[0]?.body.tools as { functionDeclarations: { name: string }[] }[];
     const declarations = sentTools[0];

@@ -266,15 +266,34 @@ describe('ToolRegistry', () => {
     await reg.call({ id: 'x2', name: 'echo', args: {} }, origin, noSignal());
     await reg.call({ id: 'x3', name: 'slow', args: {} }, origin, noSignal());
     await reg.run('echo', { word: 'ho' }, { ...origin, via: 'slash' }, noSignal());
-    expect(records.map((r) => [r.id, r.name, r.ok, r.result ?? r.error])).toEqual([
-      ['x1', 'echo', true, 'hi'],
-      ['x2', 'echo', false, 'Invalid arguments for echo: "word" is missing (expected string).'],
-      ['x3', 'slow', true, 'done'],
-      [undefined, 'echo', true, 'ho'],
+    expect(records.map((r) => [r.id, r.name, r.outcome, r.result ?? r.error])).toEqual([
+      ['x1', 'echo', 'ok', 'hi'],
+      ['x2', 'echo', 'error', 'Invalid arguments for echo: "word" is missing (expected string).'],
+      ['x3', 'slow', 'ok', 'done'],
+      [undefined, 'echo', 'ok', 'ho'],
     ]);
     expect(records[2]?.durationMs).toBe(42);
     expect(records[3]?.origin.via).toBe('slash');
     expect(records[0]?.args).toEqual({ word: 'hi' });
+  });
+
+  it('GIVEN a call stopped by its caller, by abortAll or by the timeout THEN only the first two count as cancelled', async () => {
+    const { reg, records, time } = registry([hangingTool([])], { timeoutMs: 1_000 });
+    const caller = new AbortController();
+    const byCaller = reg.call({ id: 'c1', name: 'hang', args: {} }, origin, caller.signal);
+    const byLeave = reg.call({ id: 'c2', name: 'hang', args: {} }, origin, noSignal());
+    caller.abort();
+    reg.abortAll('left the voice channel', 'g1');
+    await Promise.all([byCaller, byLeave]);
+    const byTimeout = reg.call({ id: 'c3', name: 'hang', args: {} }, origin, noSignal());
+    await until(() => time.pending() > 0);
+    time.advance(1_000);
+    await byTimeout;
+    expect(records.map((r) => [r.id, r.outcome])).toEqual([
+      ['c1', 'cancelled'],
+      ['c2', 'cancelled'],
+      ['c3', 'error'],
+    ]);
   });
 
   it('THEN tools receive the guild services for the origin, or null outside a guild, and the wall clock', async () => {
