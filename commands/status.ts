@@ -21,6 +21,7 @@ export interface SessionStatus {
   uptimeMs: number;
   reconnects: number;
   badPackets: number;
+  rejectedDatagrams: number;
   droppedUplinkMs: number;
   underrunFrames: number;
   latency: LatencySummary;
@@ -37,6 +38,7 @@ export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowM
     uptimeMs: state.status === 'active' ? nowMs - state.since : 0,
     reconnects: counters?.reconnects ?? 0,
     badPackets: session.uplink?.stats.badPackets ?? 0,
+    rejectedDatagrams: session.rejectedDatagrams,
     droppedUplinkMs: (session.uplink?.stats.droppedMs ?? 0) + (counters?.droppedUplinkMs ?? 0),
     underrunFrames: session.downlink?.stats.underrunFrames ?? 0,
     latency: latency.summary(session),
@@ -66,6 +68,7 @@ export function statusText(status: SessionStatus): string {
     `Reconnects to Gemini: ${status.reconnects}`,
     `Dropped: ${status.badPackets} bad voice packets, ${Math.round(status.droppedUplinkMs)} ms of speech; ` +
       `${status.underrunFrames} silent frames (${status.underrunFrames * 20} ms) waiting for Gemini`,
+    `Malformed voice datagrams ignored: ${status.rejectedDatagrams}`,
     latencyLine,
   ].join('\n');
 }

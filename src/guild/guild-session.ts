@@ -85,6 +85,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   #receiver: SpeakerReceiver | null = null;
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
+  #voice: VoiceLink | null = null;
   #idleTimer: unknown = null;
   #ending: Promise<void> | null = null;
   readonly #listenCache = new Map<string, { allowed: boolean; at: number }>();
@@ -117,6 +118,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   get downlink(): Downlink | null {
     return this.#downlink;
+  }
+
+  /** Malformed or hostile voice datagrams dropped so far (kept after the session ended, for metrics). */
+  get rejectedDatagrams(): number {
+    return this.#voice?.rejectedDatagrams ?? 0;
   }
 
   /** Joins voice and opens Live; rejects with a UserFacingError that says what went wrong. */
@@ -240,6 +246,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#receiver = receiver;
     this.#uplink = uplink;
     this.#downlink = downlink;
+    this.#voice = voice;
     this.#setState({ status: 'active', voice, live, since: o.clock.now() });
     receiver.start();
     for (const observer of o.observers ?? []) observer.attach?.(this);

@@ -7,6 +7,7 @@ import type { GuildSession, SessionObserver } from '../guild/guild-session.ts';
 interface Seen {
   uplinkFrames: number;
   badPackets: number;
+  rejectedDatagrams: number;
   droppedMs: number;
   downlinkPackets: number;
   underrunFrames: number;
@@ -34,6 +35,7 @@ export class BotMetrics {
   readonly #latency: Histogram;
   readonly #uplinkFrames: Counter;
   readonly #badPackets: Counter;
+  readonly #rejectedDatagrams: Counter;
   readonly #droppedSeconds: Counter;
   readonly #downlinkPackets: Counter;
   readonly #underruns: Counter;
@@ -76,6 +78,10 @@ export class BotMetrics {
     const counter = (name: string, help: string) => new Counter({ name, help, registers });
     this.#uplinkFrames = counter('voicebot_uplink_frames_total', '20 ms mixed frames sent to Gemini');
     this.#badPackets = counter('voicebot_uplink_bad_packets_total', 'Undecodable voice packets concealed');
+    this.#rejectedDatagrams = counter(
+      'voicebot_voice_rejected_datagrams_total',
+      'Malformed or hostile UDP datagrams dropped before the voice library parsed them',
+    );
     this.#droppedSeconds = counter(
       'voicebot_uplink_dropped_seconds_total',
       'Speaker audio dropped because a speaker fell too far behind',
@@ -153,6 +159,7 @@ export class BotMetrics {
     this.#seen.set(session, {
       uplinkFrames: 0,
       badPackets: 0,
+      rejectedDatagrams: 0,
       droppedMs: 0,
       downlinkPackets: 0,
       underrunFrames: 0,
@@ -169,12 +176,14 @@ export class BotMetrics {
     const now: Seen = {
       uplinkFrames: up?.framesSent ?? 0,
       badPackets: up?.badPackets ?? 0,
+      rejectedDatagrams: session.rejectedDatagrams,
       droppedMs: up?.droppedMs ?? 0,
       downlinkPackets: down?.packetsSent ?? 0,
       underrunFrames: down?.underrunFrames ?? 0,
     };
     this.#uplinkFrames.inc(now.uplinkFrames - seen.uplinkFrames);
     this.#badPackets.inc(now.badPackets - seen.badPackets);
+    this.#rejectedDatagrams.inc(now.rejectedDatagrams - seen.rejectedDatagrams);
     this.#droppedSeconds.inc((now.droppedMs - seen.droppedMs) / 1000);
     this.#downlinkPackets.inc(now.downlinkPackets - seen.downlinkPackets);
     this.#underruns.inc(now.underrunFrames - seen.underrunFrames);

@@ -11,6 +11,7 @@ import {
 } from '@discordjs/voice';
 import { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { type DatagramRejection, guardReceiver } from './datagram-guard.ts';
 
 /**
  * Voice close codes after which rejoining is pointless or harmful: 4014 disconnected by a
@@ -68,6 +69,10 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   #watchedNetworking: object | null = null;
   /** The channel of the last Ready state: a Ready elsewhere means a moderator moved us. */
   #readyChannelId: string | null = null;
+  /** Malformed or hostile UDP datagrams dropped before the library parsed them. */
+  #rejectedDatagrams = 0;
+  /** Each kind is logged once per link; a flood only counts. */
+  readonly #loggedRejections = new Set<DatagramRejection>();
 
   private constructor(connection: VoiceConnection, options: VoiceLinkOptions) {
     super();
@@ -83,6 +88,9 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     this.#state = { status: 'connecting', channelId: options.channelId };
     connection.on('stateChange', (oldState, newState) => this.#onConnectionState(oldState, newState));
     connection.on('error', (error) => this.#log.warn({ err: error }, 'voice connection error'));
+    guardReceiver(connection.receiver, {
+      onReject: (reason, bytes, error) => this.#onRejectedDatagram(reason, bytes, error),
+    });
   }
 
   /** Joins with selfDeaf false (a deafened bot receives no audio) and waits until Ready. */
@@ -124,6 +132,11 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     return this.#connection.receiver;
   }
 
+  /** UDP datagrams dropped as malformed or hostile since the link was created. */
+  get rejectedDatagrams(): number {
+    return this.#rejectedDatagrams;
+  }
+
   /** Sends one Opus packet now (our own pacing). False when the connection is not ready. */
   playOpus(packet: Uint8Array): boolean {
     if (this.#state.status !== 'ready') return false;
@@ -145,6 +158,16 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
 
   leave(message = 'I left the voice channel.'): void {
     this.#end({ code: 'VOICE_LEFT', message });
+  }
+
+  #onRejectedDatagram(reason: DatagramRejection, bytes: number, error: unknown): void {
+    this.#rejectedDatagrams += 1;
+    if (this.#loggedRejections.has(reason)) return;
+    this.#loggedRejections.add(reason);
+    this.#log.warn(
+      { reason, bytes, err: error },
+      'malformed voice datagram dropped (later ones of this kind are only counted)',
+    );
   }
 
   #setState(next: VoiceLinkState): void {

@@ -271,8 +271,6 @@ export class FakeDiscord {
    * valid RTP v2 / Opus header so the receiver tries, and fails, to decrypt it; without, random bytes.
    */
   async sendGarbage(guild: GuildRef, options: { ssrc?: number; bytes?: number } = {}): Promise<void> {
-    const session = this.voice.sessions.get(idOf(guild));
-    if (!session?.botAddress) throw new Error('fake-discord: the bot has no voice address yet');
     const datagram = randomBytes(options.bytes ?? 60);
     if (options.ssrc === undefined) {
       datagram[0] = 0x00;
@@ -281,6 +279,13 @@ export class FakeDiscord {
       datagram[1] = 0x78;
       datagram.writeUInt32BE(options.ssrc >>> 0, 8);
     }
+    await this.sendDatagram(guild, datagram);
+  }
+
+  /** Sends `datagram` exactly as given from the voice server's UDP port to the bot's voice socket. */
+  async sendDatagram(guild: GuildRef, datagram: Buffer): Promise<void> {
+    const session = this.voice.sessions.get(idOf(guild));
+    if (!session?.botAddress) throw new Error('fake-discord: the bot has no voice address yet');
     await this.voice.udp.send(datagram, session.botAddress);
   }
 
