@@ -1,8 +1,9 @@
 // Process entry: config → logger → bot; signal handling and exit codes. Nothing else.
 
-import { startBot } from './bot.ts';
+import { type RunningBot, startBot } from './bot.ts';
 import { type Config, ConfigError, loadConfig, secretsOf } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
+import { installFaultPolicy } from './process-faults.ts';
 
 /** What every voice session hears on a restart; a /join afterwards resumes the conversation. */
 const RESTART_NOTICE =
@@ -37,9 +38,37 @@ function loggerFor(config: Config): Logger {
 async function main(): Promise<void> {
   const config = readConfigOrExit();
   const log = loggerFor(config);
-  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+  let bot: RunningBot | null = null;
+  let stopping = false;
+  /** The same goodbye for a signal and for a crash; only the exit code differs. */
+  const shutdown = (why: string, exitCode: 0 | 1) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, 'shutting down');
+    const deadline = setTimeout(() => {
+      log.error('shutdown took too long; exiting anyway');
+      process.exit(1);
+    }, SHUTDOWN_DEADLINE_MS);
+    deadline.unref();
+    if (!bot) process.exit(exitCode);
+    bot.stop(RESTART_NOTICE).then(
+      () => process.exit(exitCode),
+      (error: unknown) => {
+        log.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  installFaultPolicy(process, {
+    log,
+    count: (fault) => bot?.services.metrics.countProcessFault(fault),
+    context: () => ({
+      sessions: bot?.services.sessions.size ?? 0,
+      shard: bot?.services.client.shard?.ids[0],
+    }),
+    onUncaughtException: () => shutdown('uncaught exception', 1),
+  });
 
-  let bot: Awaited<ReturnType<typeof startBot>>;
   try {
     bot = await startBot(config, log);
   } catch (error) {
@@ -48,29 +77,11 @@ async function main(): Promise<void> {
     process.exit(1);
   }
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.error('shutdown took too long; exiting anyway');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    bot.stop(RESTART_NOTICE).then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT', 0));
+  process.on('SIGTERM', () => shutdown('SIGTERM', 0));
   // Started by the ShardingManager: if the manager dies, its IPC channel closes. Leave cleanly
   // instead of running on as an orphan that nobody can stop or restart.
-  if (process.send) process.on('disconnect', () => shutdown('manager gone'));
+  if (process.send) process.on('disconnect', () => shutdown('manager gone', 0));
 }
 
 /** One sentence for the owner at the terminal; the details are in the log line above. */

@@ -2,6 +2,7 @@
 import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GuildSession, SessionObserver } from '../guild/guild-session.ts';
+import type { ProcessFault } from '../process-faults.ts';
 
 /** Cumulative audio counters of one session, as last added to the Prometheus counters. */
 interface Seen {
@@ -40,6 +41,7 @@ export class BotMetrics {
   readonly #downlinkPackets: Counter;
   readonly #underruns: Counter;
   readonly #toolCalls: Counter<'tool' | 'outcome' | 'via'>;
+  readonly #processFaults: Counter<'fault'>;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { activeSessions: () => number }) {
@@ -97,6 +99,12 @@ export class BotMetrics {
       labelNames: ['tool', 'outcome', 'via'],
       registers,
     });
+    this.#processFaults = new Counter({
+      name: 'voicebot_process_faults_total',
+      help: 'Uncaught exceptions (each ends the process) and unhandled promise rejections',
+      labelNames: ['fault'],
+      registers,
+    });
     const lag = new Gauge({
       name: 'voicebot_event_loop_lag_seconds',
       help: 'Event-loop delay since the last scrape (quantile 0.5, 0.99, 1 = max)',
@@ -137,6 +145,10 @@ export class BotMetrics {
 
   stop(): void {
     this.#loopDelay?.disable();
+  }
+
+  countProcessFault(fault: ProcessFault): void {
+    this.#processFaults.inc({ fault });
   }
 
   observeLatency(ms: number): void {

@@ -39,10 +39,18 @@ export function botEnv(discord: FakeDiscord, gemini: FakeGemini, dataDir: string
   };
 }
 
-/** Starts `entry` (relative to the repo root) on this Node, with `cwd` (no stray .env is read there). */
-export function startChildBot(entry: string, env: Record<string, string>, cwd: string): ChildBot {
+/**
+ * Starts `entry` (relative to the repo root) on this Node, with `cwd` (no stray .env is read there);
+ * `nodeArgs` go before the script (e.g. `--import` of a test-only fault hook).
+ */
+export function startChildBot(
+  entry: string,
+  env: Record<string, string>,
+  cwd: string,
+  nodeArgs: readonly string[] = [],
+): ChildBot {
   const script = fileURLToPath(new URL(`../../${entry}`, import.meta.url));
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', ...nodeArgs, script], {
     cwd,
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
