@@ -5,8 +5,9 @@ import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
 import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
-import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
+import { buildSetup, type LiveEvent } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
+import { type InvalidServerEvent, parseServerMessage } from './server-events.ts';
 import type {
   CloseReason,
   LiveCounters,
@@ -45,6 +46,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #handoverTimer: unknown;
   #loop: Promise<void> = Promise.resolve();
   #firstReady: { resolve(): void; reject(error: BotError): void } | undefined;
+  /** Kinds of invalid server events already logged: a server stuck sending one shape logs it once. */
+  readonly #loggedInvalid = new Set<string>();
 
   constructor(options: LiveSessionOptions) {
     super();
@@ -158,6 +161,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           clock: this.#clock,
           signal: this.#stop.signal,
           onMessage: (message) => generation === this.#generation && this.#onMessage(message),
+          onInvalidFrame: (issue) => this.#onInvalidEvent({ kind: 'frame', issue }),
           onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
         });
         this.#socketClosed = opened.closed;
@@ -214,30 +218,49 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   }
 
   #onMessage(message: LiveServerMessage): void {
-    for (const event of parseServerMessage(message)) {
-      switch (event.type) {
-        case 'audio':
-        case 'outputTranscript':
-          this.#modelTurnActive = true;
-          break;
-        case 'resumptionHandle':
-          this.#handle = event.handle;
-          this.emit('handle', event.handle);
-          break;
-        case 'toolCall':
-          this.#tools.run(event.calls);
-          break;
-        case 'toolCallCancellation':
-          this.#tools.cancel(event.ids);
-          break;
+    for (const event of parseServerMessage(message, (invalid) => this.#onInvalidEvent(invalid))) {
+      // One event whose handling fails must not take the rest of the frame (a turnComplete, a goAway) with it.
+      try {
+        this.#dispatch(event);
+      } catch (error) {
+        this.#options.logger.error({ err: error, event: event.type }, 'handling a Gemini event failed');
       }
-      this.#emitEvent(event);
-      if (event.type === 'turnComplete') {
-        this.#modelTurnActive = false;
-        if (this.#handoverTimer !== undefined) this.#handOver();
-      }
-      if (event.type === 'goAway') this.#onGoAway(event.timeLeftMs);
     }
+  }
+
+  #onInvalidEvent(invalid: InvalidServerEvent): void {
+    this.emit('invalidEvent', invalid);
+    if (this.#loggedInvalid.has(invalid.kind)) return;
+    this.#loggedInvalid.add(invalid.kind);
+    this.#options.logger.warn(
+      invalid,
+      'invalid Gemini event skipped (later ones of this kind are only counted)',
+    );
+  }
+
+  #dispatch(event: LiveEvent): void {
+    switch (event.type) {
+      case 'audio':
+      case 'outputTranscript':
+        this.#modelTurnActive = true;
+        break;
+      case 'resumptionHandle':
+        this.#handle = event.handle;
+        this.emit('handle', event.handle);
+        break;
+      case 'toolCall':
+        this.#tools.run(event.calls);
+        break;
+      case 'toolCallCancellation':
+        this.#tools.cancel(event.ids);
+        break;
+    }
+    this.#emitEvent(event);
+    if (event.type === 'turnComplete') {
+      this.#modelTurnActive = false;
+      if (this.#handoverTimer !== undefined) this.#handOver();
+    }
+    if (event.type === 'goAway') this.#onGoAway(event.timeLeftMs);
   }
 
   #emitEvent(event: LiveEvent): void {
