@@ -3,6 +3,7 @@ import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
 import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { scrubSecrets } from '../log.ts';
+import { CONFIG_INVALID_MESSAGE, setupRejectedMessage } from './end-messages.ts';
 import { guardFrames } from './frame-guard.ts';
 import type { LiveSetup } from './protocol.ts';
 
@@ -110,11 +111,10 @@ function classifyFailure(
 ) {
   if (closed && SETUP_REJECTED_CODES.has(closed.code)) {
     const reason = cleanReason(closed.reason);
-    return new UserFacingError(
-      `Gemini refused to start the session (code ${closed.code}${reason ? `: ${reason}` : ''}).`,
-      'LIVE_SETUP_REJECTED',
-      { cause: error, closeCode: closed.code },
-    );
+    return new UserFacingError(setupRejectedMessage(closed.code, reason), 'LIVE_SETUP_REJECTED', {
+      cause: error,
+      closeCode: closed.code,
+    });
   }
   if (closed) {
     return new BotError('LIVE_CONNECT_FAILED', `Live socket closed during setup (code ${closed.code})`, {
@@ -125,7 +125,7 @@ function classifyFailure(
   }
   // No close at all: the SDK refused our config after opening the socket, and leaves it open.
   safeClose(socket);
-  return new UserFacingError('The Gemini session settings are invalid.', 'LIVE_CONFIG_INVALID', {
+  return new UserFacingError(CONFIG_INVALID_MESSAGE, 'LIVE_CONFIG_INVALID', {
     cause: error,
   });
 }

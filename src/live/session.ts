@@ -4,6 +4,7 @@ import type { LiveServerMessage, Session } from '@google/genai';
 import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
+import { reconnectExhaustedMessage, sessionRejectedMessage } from './end-messages.ts';
 import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
 import { buildSetup, type LiveEvent } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
@@ -46,6 +47,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #handoverTimer: unknown;
   #loop: Promise<void> = Promise.resolve();
   #firstReady: { resolve(): void; reject(error: BotError): void } | undefined;
+  /** True once any connection was ready: a later give-up is "lost", an earlier one "could not reach". */
+  #everReady = false;
   /** Kinds of invalid server events already logged: a server stuck sending one shape logs it once. */
   readonly #loggedInvalid = new Set<string>();
 
@@ -147,7 +150,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     for (let attempt = 1; ; attempt++) {
       if (!(immediate && attempt === 1)) {
         const delay = this.#budget.next(this.#clock.now());
-        if (delay === null) return this.#fail(exhausted(lastError));
+        if (delay === null) return this.#fail(exhausted(lastError, this.#everReady));
         if (!(await this.#sleep(delay))) return;
       }
       this.state = reason ? { status: 'reconnecting', reason, attempt } : { status: 'connecting', attempt };
@@ -202,6 +205,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
     this.#modelTurnActive = false;
     this.state = { status: 'ready', session, since: this.#clock.now(), resumed };
+    this.#everReady = true;
     this.#uplink.attach(session);
     if (!reason) {
       this.#options.logger.info({ resumed }, 'live session ready');
@@ -304,7 +308,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     if (SETUP_REJECTED_CODES.has(info.code)) {
       if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
         this.#fail(
-          new UserFacingError(`Gemini ended the session (code ${info.code}).`, 'LIVE_SESSION_REJECTED', {
+          new UserFacingError(sessionRejectedMessage(info.code), 'LIVE_SESSION_REJECTED', {
             closeCode: info.code,
           }),
         );
@@ -388,12 +392,8 @@ function asBotError(error: unknown): BotError {
   return new BotError('LIVE_UNEXPECTED', 'Unexpected failure while connecting to Gemini', { cause: error });
 }
 
-function exhausted(lastError: BotError | undefined): BotError {
-  return new UserFacingError(
-    'Lost the connection to Gemini and could not get it back.',
-    'LIVE_RECONNECT_EXHAUSTED',
-    {
-      cause: lastError,
-    },
-  );
+function exhausted(lastError: BotError | undefined, everConnected: boolean): BotError {
+  return new UserFacingError(reconnectExhaustedMessage(everConnected), 'LIVE_RECONNECT_EXHAUSTED', {
+    cause: lastError,
+  });
 }
