@@ -41,7 +41,7 @@ export function toolServicesFor(
           () =>
             void session.end({
               code: 'SESSION_LEFT_BY_REQUEST',
-              message: `Left the voice channel: ${reason}`,
+              message: `Left the voice channel (${reason}). Use /join to bring me back.`,
             }),
         );
       },

@@ -5,6 +5,7 @@ import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSession } from '../live/session.ts';
 import type { Logger } from '../log.ts';
 import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
+import { VOICE_END_MESSAGES } from '../voice/voice-end-messages.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { Downlink } from './downlink.ts';
@@ -54,6 +55,9 @@ export interface GuildSessionOptions {
 export type SessionEnd = { code: string; message: string };
 
 const OPT_OUT_RECHECK_MS = 2_000;
+
+const SESSION_IDLE_MESSAGE =
+  'Everyone left the voice channel, so I left too. Use /join when you are back to pick up where we left off.';
 
 export type GuildSessionState =
   | { status: 'starting' }
@@ -169,7 +173,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Discord says the bot is no longer in any voice channel here (a moderator disconnected it). */
   onBotDisconnected(): void {
-    void this.end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
+    void this.end({ code: 'VOICE_KICKED', message: VOICE_END_MESSAGES.kicked });
   }
 
   /** A voice state changed in this guild: follow humans coming and going. */
@@ -265,7 +269,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     if (this.#idleTimer !== null) return;
     this.#idleTimer = o.clock.setTimeout(() => {
       this.#idleTimer = null;
-      void this.end({ code: 'SESSION_IDLE', message: 'Everyone left the voice channel, so I left too.' });
+      void this.end({ code: 'SESSION_IDLE', message: SESSION_IDLE_MESSAGE });
     }, o.idleLeaveMs());
   }
 
@@ -307,5 +311,8 @@ function codeOf(error: unknown): string {
 /** One sentence for the person who typed /join. BotErrors from live/ and voice/ already are one. */
 function startFailureMessage(error: unknown): string {
   if (error instanceof BotError) return error.message;
-  return 'I could not start the voice session. Please try again in a moment.';
+  return (
+    'I could not start the voice session. Please try /join again in a moment; if it keeps failing, ' +
+    'ask the server owner to run `npm run doctor`.'
+  );
 }

@@ -3,6 +3,8 @@ import type { GoogleGenAI, LiveServerMessage, Session } from '@google/genai';
 import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { scrubSecrets } from '../log.ts';
+import { CONFIG_INVALID_MESSAGE, setupRejectedMessage } from './end-messages.ts';
+import { guardFrames } from './frame-guard.ts';
 import type { LiveSetup } from './protocol.ts';
 
 export interface CloseInfo {
@@ -18,6 +20,8 @@ export interface OpenSocketOptions {
   /** Aborting gives up on the attempt at once (LIVE_CLOSED) and closes its socket. */
   signal: AbortSignal;
   onMessage(message: LiveServerMessage): void;
+  /** A frame that is not a JSON object was dropped before the SDK parsed it. */
+  onInvalidFrame(issue: string): void;
   /** The socket closed after the connection was established (never called for a failed attempt). */
   onClose(info: CloseInfo): void;
 }
@@ -55,9 +59,14 @@ export async function openSocket(options: OpenSocketOptions): Promise<OpenedSock
       if (established) options.onClose(closed);
     },
   };
-  const attempt = connectCapturingSocket(options.ai, { ...options.setup, callbacks }, (ws) => {
-    socket = ws;
-  });
+  const attempt = connectCapturingSocket(
+    options.ai,
+    { ...options.setup, callbacks },
+    (ws) => {
+      socket = ws;
+    },
+    options.onInvalidFrame,
+  );
   let timer: unknown;
   let onAbort = () => {};
   const giveUp = new Promise<'timeout' | 'aborted'>((resolve) => {
@@ -102,11 +111,10 @@ function classifyFailure(
 ) {
   if (closed && SETUP_REJECTED_CODES.has(closed.code)) {
     const reason = cleanReason(closed.reason);
-    return new UserFacingError(
-      `Gemini refused to start the session (code ${closed.code}${reason ? `: ${reason}` : ''}).`,
-      'LIVE_SETUP_REJECTED',
-      { cause: error, closeCode: closed.code },
-    );
+    return new UserFacingError(setupRejectedMessage(closed.code, reason), 'LIVE_SETUP_REJECTED', {
+      cause: error,
+      closeCode: closed.code,
+    });
   }
   if (closed) {
     return new BotError('LIVE_CONNECT_FAILED', `Live socket closed during setup (code ${closed.code})`, {
@@ -117,7 +125,7 @@ function classifyFailure(
   }
   // No close at all: the SDK refused our config after opening the socket, and leaves it open.
   safeClose(socket);
-  return new UserFacingError('The Gemini session settings are invalid.', 'LIVE_CONFIG_INVALID', {
+  return new UserFacingError(CONFIG_INVALID_MESSAGE, 'LIVE_CONFIG_INVALID', {
     cause: error,
   });
 }
@@ -145,20 +153,21 @@ interface SocketFactory {
 /**
  * Workaround (@google/genai 3.3): live.connect has no timeout or abort and hides its socket until
  * setupComplete, so a server that never answers would leak an open socket. We wrap the client's
- * socket factory for the synchronous part of connect() that creates the socket. Remove when
- * connect() honours an AbortSignal.
+ * socket factory for the synchronous part of connect() that creates the socket (and check its
+ * frames on the way in). Remove when connect() honours an AbortSignal.
  */
 function connectCapturingSocket(
   ai: GoogleGenAI,
   params: Parameters<GoogleGenAI['live']['connect']>[0],
   capture: (socket: { close(): void }) => void,
+  onInvalidFrame: (issue: string) => void,
 ): Promise<Session> {
   const live = ai.live as unknown as { webSocketFactory?: SocketFactory };
   const original = live.webSocketFactory;
   if (!original || typeof original.create !== 'function') return ai.live.connect(params);
   const wrapper: SocketFactory = Object.create(original);
   wrapper.create = (url, headers, callbacks) => {
-    const socket = original.create(url, headers, callbacks);
+    const socket = original.create(url, headers, guardFrames(callbacks, onInvalidFrame));
     capture(socket);
     return socket;
   };

@@ -1,10 +1,9 @@
-// Pure Live protocol: setup config from settings, and server messages into ordered typed events.
+// Pure Live protocol: setup config from settings, and the typed events server messages become.
 import {
   Behavior,
   EndSensitivity,
   type FunctionDeclaration,
   type LiveConnectConfig,
-  type LiveServerMessage,
   Modality,
   StartSensitivity,
   type Tool,
@@ -12,7 +11,6 @@ import {
 import { GEMINI_INPUT_RATE_HZ } from '../audio/pcm.ts';
 import type { ModelCapabilities } from './capabilities.ts';
 import { toGeminiSchema } from './gemini-schema.ts';
-import { base64ToPcm16 } from './pcm-base64.ts';
 import type { LiveSettings } from './settings.ts';
 import type { FunctionCallRequest, FunctionDeclarationSpec } from './tool-port.ts';
 
@@ -137,73 +135,4 @@ function toDeclaration(
     declaration.behavior = Behavior.NON_BLOCKING;
   }
   return declaration;
-}
-
-/**
- * One server message as ordered events. Content (transcripts, audio, interruption) comes before
- * usage and turn completion, so a consumer never sees a turn end before its last words.
- */
-export function parseServerMessage(message: LiveServerMessage): LiveEvent[] {
-  const events: LiveEvent[] = [];
-  const calls = message.toolCall?.functionCalls;
-  if (calls && calls.length > 0) {
-    events.push({
-      type: 'toolCall',
-      calls: calls.map((call) => ({ id: call.id ?? '', name: call.name ?? '', args: call.args ?? {} })),
-    });
-  }
-  const cancelled = message.toolCallCancellation?.ids;
-  if (cancelled && cancelled.length > 0) events.push({ type: 'toolCallCancellation', ids: [...cancelled] });
-  const content = message.serverContent;
-  if (content?.inputTranscription?.text) {
-    const { text, finished } = content.inputTranscription;
-    events.push(
-      finished === undefined
-        ? { type: 'inputTranscript', text }
-        : { type: 'inputTranscript', text, finished },
-    );
-  }
-  // Walk parts ourselves: the SDK's `.data` helper warns on mixed parts and joins them.
-  for (const part of content?.modelTurn?.parts ?? []) {
-    const inline = part.inlineData;
-    if (inline?.data && (inline.mimeType ?? '').startsWith('audio/pcm')) {
-      events.push({ type: 'audio', samples: base64ToPcm16(inline.data) });
-    }
-  }
-  if (content?.outputTranscription?.text) {
-    events.push({ type: 'outputTranscript', text: content.outputTranscription.text });
-  }
-  if (content?.interrupted) events.push({ type: 'interrupted' });
-  if (content?.generationComplete) events.push({ type: 'generationComplete' });
-  const usage = message.usageMetadata;
-  if (usage) events.push(parseUsage(usage));
-  if (content?.turnComplete) {
-    const reason = content.turnCompleteReason;
-    events.push(reason ? { type: 'turnComplete', reason: String(reason) } : { type: 'turnComplete' });
-  }
-  const update = message.sessionResumptionUpdate;
-  // Only a handle marked resumable can be used to resume; others would be rejected.
-  if (update?.resumable && update.newHandle)
-    events.push({ type: 'resumptionHandle', handle: update.newHandle });
-  if (message.goAway) events.push({ type: 'goAway', timeLeftMs: parseDurationMs(message.goAway.timeLeft) });
-  return events;
-}
-
-function parseUsage(usage: NonNullable<LiveServerMessage['usageMetadata']>): LiveEvent {
-  const event: LiveEvent = {
-    type: 'usage',
-    promptTokens: usage.promptTokenCount ?? 0,
-    responseTokens: usage.responseTokenCount ?? 0,
-    totalTokens: usage.totalTokenCount ?? 0,
-  };
-  if (usage.thoughtsTokenCount !== undefined) event.thoughtsTokens = usage.thoughtsTokenCount;
-  if (usage.toolUsePromptTokenCount !== undefined) event.toolUsePromptTokens = usage.toolUsePromptTokenCount;
-  if (usage.cachedContentTokenCount !== undefined) event.cachedTokens = usage.cachedContentTokenCount;
-  return event;
-}
-
-/** Protobuf JSON duration ("50s", "1.5s") in ms; unknown formats count as 0 (act now). */
-export function parseDurationMs(duration: string | undefined): number {
-  const match = /^(\d+(?:\.\d+)?)s$/.exec(duration ?? '');
-  return match?.[1] ? Math.round(Number(match[1]) * 1000) : 0;
 }

@@ -6,6 +6,7 @@ import type { Logger } from '../log.ts';
 import type { ModelCapabilities } from './capabilities.ts';
 import type { LiveEvent } from './protocol.ts';
 import type { RetryPolicy } from './retry-budget.ts';
+import type { InvalidServerEvent } from './server-events.ts';
 import type { LiveSettings } from './settings.ts';
 import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
 import type { ToolCallFinished, ToolCallStarted } from './tool-runner.ts';
@@ -41,6 +42,8 @@ export type LiveSessionEvents = { [K in LiveEvent['type']]: [event: Extract<Live
   handle: [handle: string];
   fatal: [error: BotError];
   reconnected: [info: Reconnected];
+  /** A server event in a shape we cannot act on was skipped (the rest of its frame was not). */
+  invalidEvent: [invalid: InvalidServerEvent];
 };
 
 export interface LiveCounters extends UplinkStats {

@@ -4,9 +4,11 @@ import type { LiveServerMessage, Session } from '@google/genai';
 import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
+import { reconnectExhaustedMessage, sessionRejectedMessage } from './end-messages.ts';
 import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
-import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
+import { buildSetup, type LiveEvent } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
+import { type InvalidServerEvent, parseServerMessage } from './server-events.ts';
 import type {
   CloseReason,
   LiveCounters,
@@ -45,6 +47,10 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #handoverTimer: unknown;
   #loop: Promise<void> = Promise.resolve();
   #firstReady: { resolve(): void; reject(error: BotError): void } | undefined;
+  /** True once any connection was ready: a later give-up is "lost", an earlier one "could not reach". */
+  #everReady = false;
+  /** Kinds of invalid server events already logged: a server stuck sending one shape logs it once. */
+  readonly #loggedInvalid = new Set<string>();
 
   constructor(options: LiveSessionOptions) {
     super();
@@ -144,7 +150,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     for (let attempt = 1; ; attempt++) {
       if (!(immediate && attempt === 1)) {
         const delay = this.#budget.next(this.#clock.now());
-        if (delay === null) return this.#fail(exhausted(lastError));
+        if (delay === null) return this.#fail(exhausted(lastError, this.#everReady));
         if (!(await this.#sleep(delay))) return;
       }
       this.state = reason ? { status: 'reconnecting', reason, attempt } : { status: 'connecting', attempt };
@@ -158,6 +164,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           clock: this.#clock,
           signal: this.#stop.signal,
           onMessage: (message) => generation === this.#generation && this.#onMessage(message),
+          onInvalidFrame: (issue) => this.#onInvalidEvent({ kind: 'frame', issue }),
           onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
         });
         this.#socketClosed = opened.closed;
@@ -198,6 +205,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
     this.#modelTurnActive = false;
     this.state = { status: 'ready', session, since: this.#clock.now(), resumed };
+    this.#everReady = true;
     this.#uplink.attach(session);
     if (!reason) {
       this.#options.logger.info({ resumed }, 'live session ready');
@@ -214,30 +222,49 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   }
 
   #onMessage(message: LiveServerMessage): void {
-    for (const event of parseServerMessage(message)) {
-      switch (event.type) {
-        case 'audio':
-        case 'outputTranscript':
-          this.#modelTurnActive = true;
-          break;
-        case 'resumptionHandle':
-          this.#handle = event.handle;
-          this.emit('handle', event.handle);
-          break;
-        case 'toolCall':
-          this.#tools.run(event.calls);
-          break;
-        case 'toolCallCancellation':
-          this.#tools.cancel(event.ids);
-          break;
+    for (const event of parseServerMessage(message, (invalid) => this.#onInvalidEvent(invalid))) {
+      // One event whose handling fails must not take the rest of the frame (a turnComplete, a goAway) with it.
+      try {
+        this.#dispatch(event);
+      } catch (error) {
+        this.#options.logger.error({ err: error, event: event.type }, 'handling a Gemini event failed');
       }
-      this.#emitEvent(event);
-      if (event.type === 'turnComplete') {
-        this.#modelTurnActive = false;
-        if (this.#handoverTimer !== undefined) this.#handOver();
-      }
-      if (event.type === 'goAway') this.#onGoAway(event.timeLeftMs);
     }
+  }
+
+  #onInvalidEvent(invalid: InvalidServerEvent): void {
+    this.emit('invalidEvent', invalid);
+    if (this.#loggedInvalid.has(invalid.kind)) return;
+    this.#loggedInvalid.add(invalid.kind);
+    this.#options.logger.warn(
+      invalid,
+      'invalid Gemini event skipped (later ones of this kind are only counted)',
+    );
+  }
+
+  #dispatch(event: LiveEvent): void {
+    switch (event.type) {
+      case 'audio':
+      case 'outputTranscript':
+        this.#modelTurnActive = true;
+        break;
+      case 'resumptionHandle':
+        this.#handle = event.handle;
+        this.emit('handle', event.handle);
+        break;
+      case 'toolCall':
+        this.#tools.run(event.calls);
+        break;
+      case 'toolCallCancellation':
+        this.#tools.cancel(event.ids);
+        break;
+    }
+    this.#emitEvent(event);
+    if (event.type === 'turnComplete') {
+      this.#modelTurnActive = false;
+      if (this.#handoverTimer !== undefined) this.#handOver();
+    }
+    if (event.type === 'goAway') this.#onGoAway(event.timeLeftMs);
   }
 
   #emitEvent(event: LiveEvent): void {
@@ -281,7 +308,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     if (SETUP_REJECTED_CODES.has(info.code)) {
       if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
         this.#fail(
-          new UserFacingError(`Gemini ended the session (code ${info.code}).`, 'LIVE_SESSION_REJECTED', {
+          new UserFacingError(sessionRejectedMessage(info.code), 'LIVE_SESSION_REJECTED', {
             closeCode: info.code,
           }),
         );
@@ -365,12 +392,8 @@ function asBotError(error: unknown): BotError {
   return new BotError('LIVE_UNEXPECTED', 'Unexpected failure while connecting to Gemini', { cause: error });
 }
 
-function exhausted(lastError: BotError | undefined): BotError {
-  return new UserFacingError(
-    'Lost the connection to Gemini and could not get it back.',
-    'LIVE_RECONNECT_EXHAUSTED',
-    {
-      cause: lastError,
-    },
-  );
+function exhausted(lastError: BotError | undefined, everConnected: boolean): BotError {
+  return new UserFacingError(reconnectExhaustedMessage(everConnected), 'LIVE_RECONNECT_EXHAUSTED', {
+    cause: lastError,
+  });
 }

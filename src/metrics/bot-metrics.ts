@@ -42,6 +42,7 @@ export class BotMetrics {
   readonly #underruns: Counter;
   readonly #toolCalls: Counter<'tool' | 'outcome' | 'via'>;
   readonly #processFaults: Counter<'fault'>;
+  readonly #invalidEvents: Counter<'kind'>;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { activeSessions: () => number }) {
@@ -103,6 +104,12 @@ export class BotMetrics {
       name: 'voicebot_process_faults_total',
       help: 'Uncaught exceptions (each ends the process) and unhandled promise rejections',
       labelNames: ['fault'],
+      registers,
+    });
+    this.#invalidEvents = new Counter({
+      name: 'voicebot_live_invalid_events_total',
+      help: 'Gemini server events (or whole frames) in a shape the bot cannot act on, skipped, by kind',
+      labelNames: ['kind'],
       registers,
     });
     const lag = new Gauge({
@@ -178,6 +185,7 @@ export class BotMetrics {
     });
     const live = session.live;
     live?.on('reconnected', (info) => this.#reconnects.inc({ resumed: String(info.resumed) }));
+    live?.on('invalidEvent', (invalid) => this.#invalidEvents.inc({ kind: invalid.kind }));
   }
 
   #sync(session: GuildSession): void {

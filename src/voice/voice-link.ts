@@ -12,6 +12,7 @@ import {
 import { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type DatagramRejection, guardReceiver } from './datagram-guard.ts';
+import { finalCloseMessage, VOICE_END_MESSAGES } from './voice-end-messages.ts';
 
 /**
  * Voice close codes after which rejoining is pointless or harmful: 4014 disconnected by a
@@ -110,7 +111,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
       const reason: VoiceEndReason =
         link.#state.status === 'ended'
           ? link.#state.reason
-          : { code: 'VOICE_JOIN_TIMEOUT', message: 'I could not connect to the voice channel in time.' };
+          : { code: 'VOICE_JOIN_TIMEOUT', message: VOICE_END_MESSAGES.joinTimeout };
       link.#end(reason);
       throw new BotError(reason.code, reason.message, {
         cause: error,
@@ -156,7 +157,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     this.#connection.rejoin({ channelId, selfDeaf: false, selfMute: false });
   }
 
-  leave(message = 'I left the voice channel.'): void {
+  leave(message: string = VOICE_END_MESSAGES.left): void {
     this.#end({ code: 'VOICE_LEFT', message });
   }
 
@@ -203,7 +204,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
         this.#onDisconnected(newState);
         break;
       case VoiceConnectionStatus.Destroyed:
-        this.#end({ code: 'VOICE_LEFT', message: 'I left the voice channel.' });
+        this.#end({ code: 'VOICE_LEFT', message: VOICE_END_MESSAGES.left });
         break;
       default:
         if (oldState.status === VoiceConnectionStatus.Ready && this.#state.status === 'ready' && channelId) {
@@ -225,7 +226,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
       return;
     if (FINAL_CLOSE_CODES.has(closeCode)) {
       this.#log.warn({ closeCode }, 'voice connection closed for good');
-      this.#end({ code: 'VOICE_CLOSED', closeCode, message: describeFinalClose(closeCode) });
+      this.#end({ code: 'VOICE_CLOSED', closeCode, message: finalCloseMessage(closeCode) });
       return;
     }
     this.#countRejoin();
@@ -242,7 +243,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     if (attempt > this.#options.maxRejoins) {
       this.#end({
         code: 'VOICE_RECONNECT_FAILED',
-        message: 'I lost the voice connection and could not get it back.',
+        message: VOICE_END_MESSAGES.reconnectFailed,
       });
       return;
     }
@@ -269,26 +270,13 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
       entersState(this.#connection, VoiceConnectionStatus.Connecting, grace),
     ]).catch(() => {
       if (closeCode === 4014) {
-        this.#end({ code: 'VOICE_KICKED', message: 'I was disconnected from the voice channel.' });
+        this.#end({ code: 'VOICE_KICKED', message: VOICE_END_MESSAGES.kicked });
       } else {
         this.#end({
           code: 'VOICE_RECONNECT_FAILED',
-          message: 'I lost the voice connection and could not get it back.',
+          message: VOICE_END_MESSAGES.reconnectFailed,
         });
       }
     });
-  }
-}
-
-function describeFinalClose(closeCode: number): string {
-  switch (closeCode) {
-    case 4017:
-      return 'Discord requires end-to-end encryption (DAVE) for this call and the connection could not provide it.';
-    case 4021:
-      return 'Discord disconnected me from voice because of rate limits. Try /join again in a minute.';
-    case 4022:
-      return 'Discord ended the voice call.';
-    default:
-      return `Discord closed the voice connection (code ${closeCode}).`;
   }
 }

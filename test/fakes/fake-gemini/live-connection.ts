@@ -190,6 +190,11 @@ export class FakeLiveConnection extends EventEmitter {
     if (this.isOpen) this.#socket.send(Buffer.from(JSON.stringify(message)));
   }
 
+  /** Sends one frame exactly as given (malformed-frame tests: text, or bytes that are not JSON). */
+  sendRawFrame(frame: string | Buffer): void {
+    if (this.isOpen) this.#socket.send(frame);
+  }
+
   /** 24 kHz mono PCM16 as inlineData parts, as fast as allowed by the pause options. */
   async sendAudio(pcm24k: Int16Array, options: SendAudioOptions = {}): Promise<void> {
     const chunkSamples = Math.max(1, Math.round(((options.chunkMs ?? 40) * OUTPUT_RATE_HZ) / 1000));
