@@ -4,8 +4,14 @@ import type { LiveServerMessage, Session } from '@google/genai';
 import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
-import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
-import { buildSetup, type LiveEvent, parseServerMessage } from './protocol.ts';
+import {
+  type CloseInfo,
+  isModelGone,
+  MODEL_GONE_CODE,
+  openSocket,
+  SETUP_REJECTED_CODES,
+} from './open-socket.ts';
+import { type LiveEvent, parseServerMessage } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
 import type {
   CloseReason,
@@ -14,6 +20,8 @@ import type {
   LiveSessionOptions,
   LiveState,
 } from './session-types.ts';
+import { buildSetup, runsNonBlocking } from './setup.ts';
+import type { ResponseScheduling } from './tool-port.ts';
 import { ToolRunner } from './tool-runner.ts';
 import { LiveUplink } from './uplink.ts';
 
@@ -65,7 +73,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       now: () => this.#clock.now(),
       onStarted: (call) => this.emit('toolCallStarted', call),
       onFinished: (call) => this.emit('toolCallFinished', call),
-      respond: (id, name, response) => this.#uplink.toolResponse(id, name, response),
+      schedulingFor: (name, ok) => this.#schedulingFor(name, ok),
+      respond: (id, name, response, scheduling) => this.#uplink.toolResponse(id, name, response, scheduling),
     });
   }
 
@@ -106,9 +115,24 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#uplink.audioStreamEnd();
   }
 
-  /** A typed user turn (e.g. an @mention answered through the voice session). */
+  /**
+   * A typed user turn (e.g. an @mention answered through the voice session). Where the model takes
+   * client content for the whole session it goes as its own user turn, which ends (interrupts) an
+   * answer in progress, so the next answer is this question's; otherwise as realtime text.
+   */
   sendText(text: string): void {
-    this.#uplink.text(text);
+    if (this.#capabilities.clientContentTurns) this.#uplink.userTurn(text);
+    else this.#uplink.text(text);
+  }
+
+  /** True from the model's first words of a turn until its turnComplete. */
+  get modelTurnActive(): boolean {
+    return this.#modelTurnActive;
+  }
+
+  /** What this session's model accepts (for callers that adapt, e.g. typed questions). */
+  get capabilities(): Readonly<ModelCapabilities> {
+    return this.#capabilities;
   }
 
   /** One video frame; returns false (and counts it) when not ready or within ~1 s of the last one. */
@@ -159,6 +183,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           signal: this.#stop.signal,
           onMessage: (message) => generation === this.#generation && this.#onMessage(message),
           onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
+          ...(this.#options.modelGoneMessage ? { modelGoneMessage: this.#options.modelGoneMessage } : {}),
         });
         this.#socketClosed = opened.closed;
         if (this.#isClosed()) {
@@ -193,6 +218,14 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       tools: this.#options.tools.declarations(),
       ...(this.#handle ? { resumeHandle: this.#handle } : {}),
     });
+  }
+
+  /** Scheduling is only sent for functions that run NON_BLOCKING, on models that take it. */
+  #schedulingFor(name: string, ok: boolean): ResponseScheduling | undefined {
+    if (!this.#capabilities.responseScheduling) return undefined;
+    const spec = this.#options.tools.declarations().find((declaration) => declaration.name === name);
+    if (!spec || !runsNonBlocking(spec, this.#capabilities)) return undefined;
+    return ok ? spec.scheduling?.ok : spec.scheduling?.error;
   }
 
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
@@ -278,6 +311,11 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#budget.connectionEnded(upForMs);
     const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
     this.#options.logger.warn({ code: info.code, upForMs: Math.round(upForMs) }, 'live socket closed');
+    const goneMessage = this.#options.modelGoneMessage;
+    if (goneMessage && isModelGone(info)) {
+      this.#fail(new UserFacingError(goneMessage, MODEL_GONE_CODE, { closeCode: info.code }));
+      return;
+    }
     if (SETUP_REJECTED_CODES.has(info.code)) {
       if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
         this.#fail(

@@ -9,8 +9,13 @@ import type {
 import { FunctionCallingConfigMode } from '@google/genai';
 import { UserFacingError } from '../errors.ts';
 import { bytesToBase64 } from './pcm-base64.ts';
-import { buildTools } from './protocol.ts';
-import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
+import { buildTools } from './setup.ts';
+import {
+  type FunctionCallResult,
+  functionResponsePayload,
+  type ToolCallOrigin,
+  type ToolPort,
+} from './tool-port.ts';
 
 export interface TextAnswerRequest {
   ai: GoogleGenAI;
@@ -25,7 +30,12 @@ export interface TextAnswerRequest {
   signal: AbortSignal;
   /** Rounds of function calls before the model must answer in words. */
   maxToolRounds?: number;
+  /** The sentence when the API says the model is unknown or retired (404). */
+  modelGoneMessage?: string;
 }
+
+/** The error code of an answer refused because the text model is unknown or retired. */
+export const TEXT_MODEL_GONE_CODE = 'TEXT_MODEL_UNAVAILABLE';
 
 export interface TextToolCall {
   name: string;
@@ -47,7 +57,7 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
     parts: [{ text: turn.text }],
   }));
   contents.push({ role: 'user', parts: [{ text: request.question }, ...imageParts(request.images ?? [])] });
-  const tools = buildTools(request.tools.declarations(), false, { nonBlockingTools: false });
+  const tools = buildTools(request.tools.declarations(), false, null);
   const toolCalls: TextToolCall[] = [];
   const maxRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
   for (let round = 0; ; round++) {
@@ -79,7 +89,7 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
         functionResponse: {
           ...(call.id ? { id: call.id } : {}),
           name,
-          response: result as Record<string, unknown>,
+          response: functionResponsePayload(result),
         },
       });
     }
@@ -103,6 +113,14 @@ async function generate(
         {
           cause: error,
         },
+      );
+    }
+    if ((error as { status?: number }).status === 404) {
+      // "models/X is not found … or is not supported for generateContent": retired or unknown.
+      throw new UserFacingError(
+        request.modelGoneMessage ?? `The Gemini text model ${request.model} is not available.`,
+        TEXT_MODEL_GONE_CODE,
+        { cause: error },
       );
     }
     throw new UserFacingError(

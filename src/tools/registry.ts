@@ -46,7 +46,7 @@ export interface ToolCallRecord {
 }
 
 /** `call` result plus `text`, the human-readable form slash commands reply with. */
-export type ToolRunResult = { output: unknown; text: string } | { error: string };
+export type ToolRunResult = { output: unknown; text: string } | { error: string; retryable: boolean };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESULT_CHARS = 4_000;
@@ -56,8 +56,11 @@ const MAX_ERROR_CHARS = 500;
 /** Why a call's own signal was aborted; turned into the sentence the model reads. */
 class StopReason {
   readonly message: string;
-  constructor(message: string) {
+  /** A timeout may pass on a second try; a cancellation will not. */
+  readonly retryable: boolean;
+  constructor(message: string, retryable = false) {
     this.message = message;
+    this.retryable = retryable;
   }
 }
 
@@ -115,7 +118,9 @@ export class ToolRegistry implements ToolPort {
     signal: AbortSignal,
   ): Promise<FunctionCallResult> {
     const result = await this.#run(request.name, request.args, origin, signal, request.id);
-    return 'error' in result ? { error: result.error } : { output: result.output };
+    return 'error' in result
+      ? { error: result.error, retryable: result.retryable }
+      : { output: result.output };
   }
 
   /** Slash commands' entry point: same pipeline, plus a human-readable `text`. Never throws. */
@@ -172,11 +177,14 @@ export class ToolRegistry implements ToolPort {
     signal: AbortSignal,
   ): Promise<ToolRunResult> {
     const entry = this.#tools.get(name);
-    if (!entry) return { error: `There is no tool named "${truncate(name, 64)}".` };
+    if (!entry) return { error: `There is no tool named "${truncate(name, 64)}".`, retryable: false };
     const { tool } = entry;
     const parsed = tool.parameters.safeParse(rawArgs ?? {});
     if (!parsed.success)
-      return { error: `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}` };
+      return {
+        error: `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}`,
+        retryable: false,
+      };
 
     const controller = new AbortController();
     const call: InFlight = { controller, guildId: origin.guildId };
@@ -186,7 +194,9 @@ export class ToolRegistry implements ToolPort {
     else signal.addEventListener('abort', onCallerAbort, { once: true });
     const timer = this.#clock.setTimeout(
       () =>
-        controller.abort(new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`)),
+        controller.abort(
+          new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`, true),
+        ),
       timeoutMs,
     );
     // Settles first on abort, so a tool that ignores its signal cannot hold the call open.
@@ -208,7 +218,7 @@ export class ToolRegistry implements ToolPort {
       ]);
       return this.#success(tool, output, parsed.data);
     } catch (error) {
-      return { error: this.#failure(name, error, controller.signal) };
+      return this.#failure(name, error, controller.signal);
     } finally {
       this.#clock.clearTimeout(timer);
       signal.removeEventListener('abort', onCallerAbort);
@@ -222,7 +232,7 @@ export class ToolRegistry implements ToolPort {
     try {
       json = JSON.stringify(output);
     } catch (error) {
-      return { error: this.#failure(tool.name, error, undefined) };
+      return this.#failure(tool.name, error, undefined);
     }
     const text = tool.formatResult ? tool.formatResult(output, args) : outputText(output);
     if (json.length <= this.#maxResultChars) return { output, text };
@@ -233,14 +243,23 @@ export class ToolRegistry implements ToolPort {
     return { output: capped, text };
   }
 
-  #failure(name: string, error: unknown, signal: AbortSignal | undefined): string {
+  /** Only timeouts are worth a retry: the same arguments hit the same ToolError or bug again. */
+  #failure(
+    name: string,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): { error: string; retryable: boolean } {
     if (signal?.aborted && signal.reason instanceof StopReason) {
-      return `${name} did not finish: ${signal.reason.message}`;
+      return {
+        error: `${name} did not finish: ${signal.reason.message}`,
+        retryable: signal.reason.retryable,
+      };
     }
-    if (error instanceof ToolError) return truncate(error.message, MAX_ERROR_CHARS);
+    if (error instanceof ToolError)
+      return { error: truncate(error.message, MAX_ERROR_CHARS), retryable: false };
     // The model only ever sees the fixed sentence: stacks and messages may hold secrets or paths.
     this.#logger.error({ err: error, tool: name, code: errorCode(error) }, 'tool failed unexpectedly');
-    return `${name} failed because of an internal error.`;
+    return { error: `${name} failed because of an internal error.`, retryable: false };
   }
 }
 

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
@@ -103,7 +104,7 @@ describe('npm run doctor', () => {
     const live = w.gemini.connections.at(-1);
     expect(live?.audioMs).toBeGreaterThanOrEqual(1000);
     expect(live?.isOpen).toBe(false);
-    expect(w.gemini.rest.requests.at(-1)?.model).toBe('gemini-2.5-flash');
+    expect(w.gemini.rest.requests.at(-1)?.model).toBe(DEFAULT_TEXT_MODEL);
     expectNoSecrets(run);
   });
 
