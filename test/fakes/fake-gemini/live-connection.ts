@@ -110,6 +110,11 @@ export class FakeLiveConnection extends EventEmitter {
     });
   }
 
+  /** Words or audio of a model turn were sent and its turnComplete (or interruption) was not. */
+  get modelTurnOpen(): boolean {
+    return this.#modelTurnOpen;
+  }
+
   get isOpen(): boolean {
     return this.#socket.readyState === this.#socket.OPEN;
   }
