@@ -11,7 +11,9 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
+import type { Config } from '../src/config.ts';
 import type { Command } from '../src/discord/command.ts';
+import { modelDecides } from '../src/discord/model-settings.ts';
 import { requireGuild, requireManageGuild } from '../src/discord/preconditions.ts';
 import { settingsSummary, settingValueText, whenItApplies } from '../src/discord/settings-text.ts';
 import { UserFacingError } from '../src/errors.ts';
@@ -34,6 +36,7 @@ import {
 export interface ConfigServices {
   store: Store;
   sessions: SessionRegistry;
+  config: Pick<Config, 'GEMINI_LIVE_MODEL'>;
 }
 
 const PERSONA_MODAL_ID = 'config:persona';
@@ -189,15 +192,16 @@ function confirmation(
 export const configCommand: Command<ConfigServices> = {
   data: data.toJSON(),
 
-  async execute(interaction, { store, sessions }) {
+  async execute(interaction, { store, sessions, config }) {
     const context = requireGuild(interaction);
     requireManageGuild(context.member);
     const guildId = context.guild.id;
     const sub = interaction.options.getSubcommand();
     const inVoice = sessions.get(guildId) !== undefined;
 
+    const model = config.GEMINI_LIVE_MODEL;
     if (sub === 'show') {
-      const text = settingsSummary(store.settings.get(guildId));
+      const text = settingsSummary(store.settings.get(guildId), (key) => modelDecides(key, model)?.note);
       await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
@@ -226,6 +230,10 @@ export const configCommand: Command<ConfigServices> = {
       return;
     }
     const patch = patchOf(sub, interaction.options);
+    for (const key of Object.keys(patch) as SettingKey[]) {
+      const decided = modelDecides(key, model);
+      if (decided) throw new UserFacingError(decided.why, 'SETTING_NOT_FOR_MODEL');
+    }
     const settings = store.settings.update(guildId, patch);
     const keys = Object.keys(patch) as SettingKey[];
     await interaction.reply({

@@ -11,7 +11,7 @@ import { usageCommand } from '../commands/usage.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createOpusCodec } from './codec/create-opus-codec.ts';
 import type { OpusCodec } from './codec/opus-codec.ts';
-import type { Config } from './config.ts';
+import { type Config, DEFAULT_LIVE_MODEL, DEFAULT_TEXT_MODEL } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
 import type { Command } from './discord/command.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
@@ -23,6 +23,7 @@ import { SessionLauncher } from './guild/session-launcher.ts';
 import { SessionRegistry } from './guild/session-registry.ts';
 import { VoiceLatency } from './guild/voice-latency.ts';
 import { WorkerAudio } from './guild/worker-audio.ts';
+import { ModelAvailability } from './live/model-availability.ts';
 import type { Logger } from './log.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.ts';
@@ -49,6 +50,8 @@ export interface BotServices {
   reminders: ReminderScheduler;
   sessions: SessionRegistry;
   launcher: SessionLauncher;
+  /** Whether the configured Gemini models are still offered. */
+  models: ModelAvailability;
   latency: VoiceLatency;
   metrics: BotMetrics;
 }
@@ -93,6 +96,22 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     apiVersion: 'v1beta',
     ...(config.GEMINI_BASE_URL ? { httpOptions: { baseUrl: config.GEMINI_BASE_URL } } : {}),
   });
+  const models = new ModelAvailability({
+    ai,
+    models: {
+      live: {
+        name: config.GEMINI_LIVE_MODEL,
+        variable: 'GEMINI_LIVE_MODEL',
+        replacement: DEFAULT_LIVE_MODEL,
+      },
+      text: {
+        name: config.GEMINI_TEXT_MODEL,
+        variable: 'GEMINI_TEXT_MODEL',
+        replacement: DEFAULT_TEXT_MODEL,
+      },
+    },
+    logger: log.child({ part: 'models' }),
+  });
   const store = openStore({ dataDir: config.DATA_DIR, settingsDefaults: { voiceName: config.GEMINI_VOICE } });
   const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
   const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
@@ -114,6 +133,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     tools,
     store,
     sessions,
+    models,
     ...(options.usageMeterIntervalMs === undefined
       ? {}
       : { usageMeterIntervalMs: options.usageMeterIntervalMs }),
@@ -131,6 +151,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     reminders,
     sessions,
     launcher,
+    models,
     latency,
     metrics,
   };
@@ -151,6 +172,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     client,
     ai: services.ai,
     textModel: config.GEMINI_TEXT_MODEL,
+    models: services.models,
     tools,
     sessions,
     store,
@@ -177,6 +199,10 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
       log,
     ).catch((error: unknown) => log.error({ err: error }, 'slash command registration failed'));
   });
+
+  // Bounded (5 s per model) and never fatal: a retired text model only disables @mention answers,
+  // a retired Live model only /join; both are logged here in one sentence each.
+  await services.models.check();
 
   const abandon = async () => {
     store.close();

@@ -6,7 +6,11 @@ import { DEFAULT_VOICE, PREBUILT_VOICES } from './live/voices.ts';
 
 export { DEFAULT_LIVE_MODEL };
 
-export const DEFAULT_TEXT_MODEL = 'gemini-2.5-flash';
+/**
+ * The deprecations page's recommended replacement for gemini-2.5-flash, which Google shut down on
+ * 2026-12-01 (see README, "Models"). Google retires preview models with little notice.
+ */
+export const DEFAULT_TEXT_MODEL = 'gemini-3.5-flash-lite';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 

@@ -5,6 +5,8 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { textChannelSink, voiceRosterOf } from '../discord/guild-adapters.ts';
 import { UserFacingError } from '../errors.ts';
+import type { ModelAvailability } from '../live/model-availability.ts';
+import { MODEL_GONE_CODE } from '../live/open-socket.ts';
 import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
@@ -24,6 +26,8 @@ export interface SessionLauncherDeps {
   tools: ToolPort & { abortAll(reason: string, guildId?: string): void };
   store: Store;
   sessions: SessionRegistry;
+  /** Refuses /join with one sentence while the Live model is known to be gone. */
+  models: ModelAvailability;
   /** Transcripts, metrics, …: told about every session. */
   observers?: readonly SessionObserver[];
   /** How often voice time is written and the budget checked (ms); default the meter's (10 s). */
@@ -53,8 +57,19 @@ export class SessionLauncher {
     });
   }
 
-  launch(request: LaunchRequest): Promise<GuildSession> {
-    const { config, store, clock, audio, tools, ai, sessions } = this.#deps;
+  async launch(request: LaunchRequest): Promise<GuildSession> {
+    const gone = this.#deps.models.problem('live');
+    if (gone) throw new UserFacingError(gone, MODEL_GONE_CODE);
+    try {
+      return await this.#launch(request);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === MODEL_GONE_CODE) this.#deps.models.markGone('live');
+      throw error;
+    }
+  }
+
+  #launch(request: LaunchRequest): Promise<GuildSession> {
+    const { config, store, clock, audio, tools, ai, sessions, models } = this.#deps;
     const { guild, voiceChannelId } = request;
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
@@ -78,8 +93,11 @@ export class SessionLauncher {
         tools,
         origin: { guildId, channelId: textChannelId, userId: null, via: 'live' },
         logger: log.child({ part: 'live' }),
+        modelGoneMessage: models.sentence('live'),
         ...(resumeHandle === undefined ? {} : { resumeHandle }),
       });
+      // Retired while running (seen on a reconnect): later /joins are refused at once.
+      live.on('fatal', (error) => error.code === MODEL_GONE_CODE && models.markGone('live'));
       // Persisted so a /join after a restart continues the same conversation (~2 h).
       live.on('handle', (handle) => store.handles.save(guildId, handle));
       live.on('usage', (usage) =>

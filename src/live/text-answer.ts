@@ -9,8 +9,8 @@ import type {
 import { FunctionCallingConfigMode } from '@google/genai';
 import { UserFacingError } from '../errors.ts';
 import { bytesToBase64 } from './pcm-base64.ts';
-import { buildTools } from './protocol.ts';
-import type { ToolCallOrigin, ToolPort } from './tool-port.ts';
+import { buildTools } from './setup.ts';
+import { functionResponsePayload, type ToolCallOrigin, type ToolPort } from './tool-port.ts';
 
 export interface TextAnswerRequest {
   ai: GoogleGenAI;
@@ -25,7 +25,12 @@ export interface TextAnswerRequest {
   signal: AbortSignal;
   /** Rounds of function calls before the model must answer in words. */
   maxToolRounds?: number;
+  /** The sentence when the API says the model is unknown or retired (404). */
+  modelGoneMessage?: string;
 }
+
+/** The error code of an answer refused because the text model is unknown or retired. */
+export const TEXT_MODEL_GONE_CODE = 'TEXT_MODEL_UNAVAILABLE';
 
 /** Tool calls made on the way are reported by the tool registry itself (its onCall), not here. */
 export interface TextAnswer {
@@ -40,7 +45,7 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
     parts: [{ text: turn.text }],
   }));
   contents.push({ role: 'user', parts: [{ text: request.question }, ...imageParts(request.images ?? [])] });
-  const tools = buildTools(request.tools.declarations(), false, { nonBlockingTools: false });
+  const tools = buildTools(request.tools.declarations(), false, null);
   const maxRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
   for (let round = 0; ; round++) {
     const config: GenerateContentConfig = { abortSignal: request.signal };
@@ -69,7 +74,7 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
         functionResponse: {
           ...(call.id ? { id: call.id } : {}),
           name,
-          response: result as Record<string, unknown>,
+          response: functionResponsePayload(result),
         },
       });
     }
@@ -93,6 +98,14 @@ async function generate(
         {
           cause: error,
         },
+      );
+    }
+    if ((error as { status?: number }).status === 404) {
+      // "models/X is not found … or is not supported for generateContent": retired or unknown.
+      throw new UserFacingError(
+        request.modelGoneMessage ?? `The Gemini text model ${request.model} is not available.`,
+        TEXT_MODEL_GONE_CODE,
+        { cause: error },
       );
     }
     throw new UserFacingError(

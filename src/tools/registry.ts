@@ -47,7 +47,7 @@ export interface ToolCallRecord {
 }
 
 /** `call` result plus `text`, the human-readable form slash commands reply with. */
-export type ToolRunResult = { output: unknown; text: string } | { error: string };
+export type ToolRunResult = { output: unknown; text: string } | { error: string; retryable: boolean };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESULT_CHARS = 4_000;
@@ -119,7 +119,9 @@ export class ToolRegistry implements ToolPort {
     signal: AbortSignal,
   ): Promise<FunctionCallResult> {
     const result = await this.#run(request.name, request.args, origin, signal, request.id);
-    return 'error' in result ? { error: result.error } : { output: result.output };
+    return 'error' in result
+      ? { error: result.error, retryable: result.retryable }
+      : { output: result.output };
   }
 
   /** Slash commands' entry point: same pipeline, plus a human-readable `text`. Never throws. */
@@ -216,7 +218,7 @@ export class ToolRegistry implements ToolPort {
     } catch (error) {
       const reason: unknown = controller.signal.reason;
       return {
-        result: { error: this.#failure(name, error, controller.signal) },
+        result: this.#failure(name, error, controller.signal),
         cancelled: reason instanceof StopReason && reason.cancelled,
       };
     } finally {
@@ -232,7 +234,7 @@ export class ToolRegistry implements ToolPort {
     try {
       json = JSON.stringify(output);
     } catch (error) {
-      return { error: this.#failure(tool.name, error, undefined) };
+      return this.#failure(tool.name, error, undefined);
     }
     const text = tool.formatResult ? tool.formatResult(output, args) : outputText(output);
     if (json.length <= this.#maxResultChars) return { output, text };
@@ -243,19 +245,29 @@ export class ToolRegistry implements ToolPort {
     return { output: capped, text };
   }
 
-  #failure(name: string, error: unknown, signal: AbortSignal | undefined): string {
+  /** Only timeouts are worth a retry: the same arguments hit the same ToolError or bug again. */
+  #failure(
+    name: string,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): { error: string; retryable: boolean } {
     if (signal?.aborted && signal.reason instanceof StopReason) {
-      return `${name} did not finish: ${signal.reason.message}`;
+      return {
+        error: `${name} did not finish: ${signal.reason.message}`,
+        retryable: !signal.reason.cancelled,
+      };
     }
-    if (error instanceof ToolError) return truncate(error.message, MAX_ERROR_CHARS);
+    if (error instanceof ToolError)
+      return { error: truncate(error.message, MAX_ERROR_CHARS), retryable: false };
     // The model only ever sees the fixed sentence: stacks and messages may hold secrets or paths.
     this.#logger.error({ err: error, tool: name, code: errorCode(error) }, 'tool failed unexpectedly');
-    return `${name} failed because of an internal error.`;
+    return { error: `${name} failed because of an internal error.`, retryable: false };
   }
 }
 
+/** A call refused before it ran: bad name or arguments, which a retry cannot fix. */
 function refused(error: string): { result: ToolRunResult; cancelled: boolean } {
-  return { result: { error }, cancelled: false };
+  return { result: { error, retryable: false }, cancelled: false };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -1,11 +1,12 @@
 // Contract: answerText over the real @google/genai against the fake generateContent route.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
 import { answerText } from '../../src/live/text-answer.ts';
 import { type FakeGemini, FakeGenerateContent, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { API_KEY, GET_TIME, makeAi, RecordingToolPort } from './live-harness.ts';
 
 const ORIGIN = { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'text' as const };
-const MODEL = 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 
 let gemini: FakeGemini;
 
@@ -71,7 +72,7 @@ describe('answerText', () => {
     expect(followUp.find((part) => part.functionResponse)?.functionResponse).toEqual({
       id: 'fc-1',
       name: 'get_time',
-      response: { output: { time: '12:00' } },
+      response: { status: 'ok', output: { time: '12:00' } },
     });
   });
 
