@@ -10,6 +10,7 @@ interface Seen {
   droppedMs: number;
   downlinkPackets: number;
   underrunFrames: number;
+  daveDecryptFailures: number;
 }
 
 /**
@@ -37,6 +38,7 @@ export class BotMetrics {
   readonly #droppedSeconds: Counter;
   readonly #downlinkPackets: Counter;
   readonly #underruns: Counter;
+  readonly #daveDecryptFailures: Counter;
   readonly #toolCalls: Counter<'tool' | 'outcome'>;
   #loopDelay: IntervalHistogram | null = null;
 
@@ -84,6 +86,10 @@ export class BotMetrics {
     this.#underruns = counter(
       'voicebot_downlink_underrun_frames_total',
       '20 ms frames of silence played while waiting for Gemini audio mid-answer',
+    );
+    this.#daveDecryptFailures = counter(
+      'voicebot_dave_decrypt_failures_total',
+      'End-to-end encrypted (DAVE) voice packets the bot could not decrypt (dropped, never decoded)',
     );
     this.#toolCalls = new Counter({
       name: 'voicebot_tool_calls_total',
@@ -151,6 +157,7 @@ export class BotMetrics {
       droppedMs: 0,
       downlinkPackets: 0,
       underrunFrames: 0,
+      daveDecryptFailures: 0,
     });
     const live = session.live;
     live?.on('reconnected', (info) => this.#reconnects.inc({ resumed: String(info.resumed) }));
@@ -171,12 +178,14 @@ export class BotMetrics {
       droppedMs: up?.droppedMs ?? 0,
       downlinkPackets: down?.packetsSent ?? 0,
       underrunFrames: down?.underrunFrames ?? 0,
+      daveDecryptFailures: session.daveStatus()?.decryptFailures ?? 0,
     };
     this.#uplinkFrames.inc(now.uplinkFrames - seen.uplinkFrames);
     this.#badPackets.inc(now.badPackets - seen.badPackets);
     this.#droppedSeconds.inc((now.droppedMs - seen.droppedMs) / 1000);
     this.#downlinkPackets.inc(now.downlinkPackets - seen.downlinkPackets);
     this.#underruns.inc(now.underrunFrames - seen.underrunFrames);
+    this.#daveDecryptFailures.inc(Math.max(0, now.daveDecryptFailures - seen.daveDecryptFailures));
     Object.assign(seen, now);
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '@discordjs/voice';
 import { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import type { DaveSessionView } from './dave-guard.ts';
 
 /**
  * Voice close codes after which rejoining is pointless or harmful: 4014 disconnected by a
@@ -53,6 +54,8 @@ interface VoiceLinkEvents {
   ready: [channelId: string];
   moved: [channelId: string];
   ended: [reason: VoiceEndReason];
+  /** The call's DAVE group moved to a new epoch or protocol version (op 22, or a Welcome at once). */
+  daveTransitioned: [];
 }
 
 export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
@@ -83,6 +86,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     this.#state = { status: 'connecting', channelId: options.channelId };
     connection.on('stateChange', (oldState, newState) => this.#onConnectionState(oldState, newState));
     connection.on('error', (error) => this.#log.warn({ err: error }, 'voice connection error'));
+    connection.on('transitioned', () => this.emit('daveTransitioned'));
   }
 
   /** Joins with selfDeaf false (a deafened bot receives no audio) and waits until Ready. */
@@ -122,6 +126,14 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
 
   get receiver(): VoiceReceiver {
     return this.#connection.receiver;
+  }
+
+  /** The library's DAVE session of the ready voice connection, or null (not ready, or no DAVE). */
+  get daveSession(): DaveSessionView | null {
+    const state = this.#connection.state;
+    if (state.status !== VoiceConnectionStatus.Ready) return null;
+    const networking = state.networking.state;
+    return 'dave' in networking && networking.dave ? (networking.dave as DaveSessionView) : null;
   }
 
   /** Sends one Opus packet now (our own pacing). False when the connection is not ready. */
