@@ -4,6 +4,10 @@ import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSession } from '../live/session.ts';
 import type { Logger } from '../log.ts';
+import { DaveReceiveGuard, type DaveStatus } from '../voice/dave-guard.ts';
+
+export type { DaveStatus } from '../voice/dave-guard.ts';
+
 import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
 import { VOICE_END_MESSAGES } from '../voice/voice-end-messages.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
@@ -87,6 +91,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   readonly #options: GuildSessionOptions;
   readonly #log: Logger;
   #receiver: SpeakerReceiver | null = null;
+  #dave: DaveReceiveGuard | null = null;
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
   #voice: VoiceLink | null = null;
@@ -127,6 +132,31 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   /** Malformed or hostile voice datagrams dropped so far (kept after the session ended, for metrics). */
   get rejectedDatagrams(): number {
     return this.#voice?.rejectedDatagrams ?? 0;
+  }
+
+  /** The call's end-to-end encryption (DAVE) now; null before voice is wired. */
+  daveStatus(): DaveStatus | null {
+    return this.#dave?.status(this.#options.roster.humansIn(this.#voiceChannelId)) ?? null;
+  }
+
+  /** Resolves with the DAVE status once the call is end-to-end encrypted for us, or after timeoutMs. */
+  whenEncrypted(timeoutMs: number): Promise<DaveStatus | null> {
+    const voice = this.#state.status === 'active' ? this.#state.voice : null;
+    const now = this.daveStatus();
+    if (!voice || now?.encrypted) return Promise.resolve(now);
+    const clock = this.#options.clock;
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        voice.off('daveTransitioned', check);
+        clock.clearTimeout(timer);
+        resolve(this.daveStatus());
+      };
+      const check = (): void => {
+        if (this.daveStatus()?.encrypted) finish();
+      };
+      const timer = clock.setTimeout(finish, timeoutMs);
+      voice.on('daveTransitioned', check);
+    });
   }
 
   /** Joins voice and opens Live; rejects with a UserFacingError that says what went wrong. */
@@ -229,9 +259,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       silenceTailMs: o.silenceTailMs,
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
+    const dave = new DaveReceiveGuard(() => voice.daveSession);
     const receiver = new SpeakerReceiver(voice.receiver, {
       log: this.#log,
       shouldListen: (userId) => !o.roster.isBot(userId) && this.#mayListen(userId),
+      admit: (userId, packet) => dave.admit(userId, packet),
     });
     receiver.on('packet', (userId, packet) => {
       if (this.#mayListen(userId)) uplink.pushOpus(userId, packet);
@@ -248,6 +280,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       this.#checkRoom();
     });
     this.#receiver = receiver;
+    this.#dave = dave;
     this.#uplink = uplink;
     this.#downlink = downlink;
     this.#voice = voice;

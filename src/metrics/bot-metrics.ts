@@ -12,6 +12,7 @@ interface Seen {
   droppedMs: number;
   downlinkPackets: number;
   underrunFrames: number;
+  daveDecryptFailures: number;
 }
 
 /**
@@ -43,6 +44,7 @@ export class BotMetrics {
   readonly #toolCalls: Counter<'tool' | 'outcome' | 'via'>;
   readonly #processFaults: Counter<'fault'>;
   readonly #invalidEvents: Counter<'kind'>;
+  readonly #daveDecryptFailures: Counter;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { activeSessions: () => number }) {
@@ -93,6 +95,10 @@ export class BotMetrics {
     this.#underruns = counter(
       'voicebot_downlink_underrun_frames_total',
       '20 ms frames of silence played while waiting for Gemini audio mid-answer',
+    );
+    this.#daveDecryptFailures = counter(
+      'voicebot_dave_decrypt_failures_total',
+      'End-to-end encrypted (DAVE) voice packets the bot could not decrypt (dropped, never decoded)',
     );
     this.#toolCalls = new Counter({
       name: 'voicebot_tool_calls_total',
@@ -182,6 +188,7 @@ export class BotMetrics {
       droppedMs: 0,
       downlinkPackets: 0,
       underrunFrames: 0,
+      daveDecryptFailures: 0,
     });
     const live = session.live;
     live?.on('reconnected', (info) => this.#reconnects.inc({ resumed: String(info.resumed) }));
@@ -200,6 +207,7 @@ export class BotMetrics {
       droppedMs: up?.droppedMs ?? 0,
       downlinkPackets: down?.packetsSent ?? 0,
       underrunFrames: down?.underrunFrames ?? 0,
+      daveDecryptFailures: session.daveStatus()?.decryptFailures ?? 0,
     };
     this.#uplinkFrames.inc(now.uplinkFrames - seen.uplinkFrames);
     this.#badPackets.inc(now.badPackets - seen.badPackets);
@@ -207,6 +215,7 @@ export class BotMetrics {
     this.#droppedSeconds.inc((now.droppedMs - seen.droppedMs) / 1000);
     this.#downlinkPackets.inc(now.downlinkPackets - seen.downlinkPackets);
     this.#underruns.inc(now.underrunFrames - seen.underrunFrames);
+    this.#daveDecryptFailures.inc(Math.max(0, now.daveDecryptFailures - seen.daveDecryptFailures));
     Object.assign(seen, now);
   }
 }

@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BotAudioCapture } from './bot-audio.ts';
+import { DaveCalls } from './dave/calls.ts';
 import { GatewayServer, type GatewaySession, Intent } from './gateway.ts';
 import { FakeHuman } from './human.ts';
 import type { CommandRegistry, InteractionHandle } from './interaction.ts';
@@ -35,6 +36,10 @@ export interface FakeDiscordOptions {
   gatewayHeartbeatIntervalMs?: number;
   voiceHeartbeatIntervalMs?: number;
   voiceDispatch?: Partial<VoiceDispatch>;
+  /** DAVE end-to-end encryption on every voice call, as Discord requires since March 2026 (default true). */
+  dave?: boolean;
+  /** How long (ms) simulated humans take to answer DAVE proposals with a commit (default 10). */
+  humanCommitDelayMs?: number;
 }
 
 /** A guild with lookups by name. */
@@ -64,6 +69,9 @@ export class FakeDiscord {
   readonly signalling: VoiceSignalling;
   readonly caCertPem: string;
   readonly caCertPath: string;
+  /** Every voice channel's DAVE group (the gateway as MLS delivery service). */
+  readonly dave: DaveCalls;
+  readonly humanCommitDelayMs: number;
   readonly #humans = new Map<string, FakeHuman>();
 
   constructor(options: FakeDiscordOptions, cert: { certPem: string; keyPem: string }, caCertPath: string) {
@@ -77,9 +85,13 @@ export class FakeDiscord {
     };
     this.messages = new MessageStore(this.world);
     this.rest = new RestServer(this.token);
+    this.dave = new DaveCalls(options.dave ?? true, fail);
+    this.humanCommitDelayMs = options.humanCommitDelayMs ?? 10;
     this.voice = new VoiceServer(cert, {
       heartbeatIntervalMs: options.voiceHeartbeatIntervalMs ?? 13_750,
       fail,
+      dave: this.dave,
+      connectedUsers: (guildId, channelId) => this.usersInVoice(guildId, channelId),
     });
     this.gateway = new GatewayServer({
       token: this.token,
@@ -214,6 +226,14 @@ export class FakeDiscord {
       timeoutMs,
       `a message in #${channel.name}`,
     );
+  }
+
+  /** Users other than the bot in a voice channel. */
+  usersInVoice(guildId: string, channelId: string): string[] {
+    const states = [...this.world.guild(guildId).voiceStates.values()];
+    return states
+      .filter((v) => v.channelId === channelId && v.userId !== this.world.bot.id)
+      .map((v) => v.userId);
   }
 
   botVoiceState(guild: GuildRef): VoiceStateRecord | undefined {
