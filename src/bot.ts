@@ -82,7 +82,11 @@ export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
   return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
 
-export function buildServices(config: Config, log: Logger, options: BotOptions = {}): BotServices {
+export async function buildServices(
+  config: Config,
+  log: Logger,
+  options: BotOptions = {},
+): Promise<BotServices> {
   const clock = systemClock;
   const client = createDiscordClient(config);
   const codec = createOpusCodec();
@@ -93,7 +97,17 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     apiVersion: 'v1beta',
     ...(config.GEMINI_BASE_URL ? { httpOptions: { baseUrl: config.GEMINI_BASE_URL } } : {}),
   });
-  const store = openStore({ dataDir: config.DATA_DIR, settingsDefaults: { voiceName: config.GEMINI_VOICE } });
+  const settingsDefaults = { voiceName: config.GEMINI_VOICE };
+  const store = await openStore(
+    config.DATABASE_URL === undefined
+      ? { dataDir: config.DATA_DIR, settingsDefaults }
+      : { databaseUrl: config.DATABASE_URL, settingsDefaults },
+  );
+  store.events.on('reachable', (up) =>
+    up
+      ? log.info({ store: store.location }, 'database reachable again')
+      : log.error({ store: store.location }, 'database unreachable'),
+  );
   const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
   const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
   const tools = new ToolRegistry({
@@ -136,9 +150,9 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
 }
 
 export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
-  const services = buildServices(config, log, options);
+  const services = await buildServices(config, log, options);
   const { client, sessions, store, reminders, tools } = services;
-  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.path }, 'starting');
+  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.location }, 'starting');
   const router = new InteractionRouter<BotServices>(
     botCommands(tools),
     services,
@@ -157,6 +171,13 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     log,
   });
   client.on(Events.MessageCreate, (message) => void mentions.handle(message));
+  // Opt-outs made here or in any other process (change feed): every session here follows at once.
+  store.events.on('optOut', (userId, optedOut) => {
+    for (const session of sessions.all()) {
+      if (optedOut) session.stopListeningTo(userId);
+      else session.startListeningTo(userId);
+    }
+  });
   client.on(Events.VoiceStateUpdate, (oldState, newState) => {
     const session = sessions.get(newState.guild.id);
     if (!session) return;
@@ -178,7 +199,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   });
 
   const abandon = async () => {
-    store.close();
+    await store.close();
     await services.audio.close();
     await client.destroy();
   };
@@ -209,7 +230,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         reminders.dispose();
         await services.audio.close();
         await client.destroy();
-        store.close();
+        await store.close();
       })();
       return stopped;
     },
@@ -229,6 +250,7 @@ async function startMetrics(services: BotServices, running: () => boolean): Prom
     contentType: metrics.registry.contentType,
     render: () => metrics.render(),
     healthy: () => running() && client.isReady(),
+    degraded: () => (services.store.reachable() ? null : 'database unreachable'),
     log: log.child({ part: 'metrics' }),
   });
 }

@@ -70,6 +70,13 @@ const SETTINGS = {
     schema: optional(z.string()).default('./data'),
     expected: 'a writable directory for the database',
   },
+  // Secret: the URL usually carries the database password.
+  DATABASE_URL: {
+    schema: optional(z.string().regex(/^postgres(?:ql)?:\/\/\S+$/, 'a postgres:// URL')),
+    expected:
+      'a postgres://user:password@host:5432/database URL to share one PostgreSQL between hosts, or leave it empty for SQLite in DATA_DIR',
+    secret: true,
+  },
   LOG_LEVEL: {
     schema: optional(z.enum(LOG_LEVELS)).default('info'),
     expected: `one of ${LOG_LEVELS.join(', ')}`,
@@ -158,5 +165,18 @@ export function loadConfig(envFile = '.env'): Config {
 
 /** Secret values, for the logger's scrubber. */
 export function secretsOf(config: Config): string[] {
-  return [config.DISCORD_TOKEN, config.GEMINI_API_KEY];
+  const secrets = [config.DISCORD_TOKEN, config.GEMINI_API_KEY];
+  if (config.DATABASE_URL !== undefined)
+    secrets.push(config.DATABASE_URL, ...databasePassword(config.DATABASE_URL));
+  return secrets;
+}
+
+/** The password inside a database URL (percent-decoded as the driver sends it), if any. */
+function databasePassword(url: string): string[] {
+  try {
+    const { password } = new URL(url);
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
 }
