@@ -14,6 +14,7 @@ import type { OpusCodec } from './codec/opus-codec.ts';
 import type { Config } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
 import type { Command } from './discord/command.ts';
+import { sharedIdentifyThrottler } from './discord/identify-throttler.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MentionHandler } from './discord/mentions.ts';
 import { registerCommands } from './discord/register-commands.ts';
@@ -88,7 +89,6 @@ export async function buildServices(
   options: BotOptions = {},
 ): Promise<BotServices> {
   const clock = systemClock;
-  const client = createDiscordClient(config);
   const codec = createOpusCodec();
   const audio = new WorkerAudio(codec, log.child({ part: 'audio' }));
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
@@ -102,6 +102,10 @@ export async function buildServices(
     config.DATABASE_URL === undefined
       ? { dataDir: config.DATA_DIR, settingsDefaults }
       : { databaseUrl: config.DATABASE_URL, settingsDefaults },
+  );
+  const client = createDiscordClient(
+    config,
+    sharedIdentifyThrottler(store.identify, log.child({ part: 'gateway' })),
   );
   store.events.on('reachable', (up) =>
     up

@@ -107,6 +107,16 @@ const SETTINGS = {
     schema: optional(z.union([z.literal('auto'), intIn(1, 10_000)])).default('auto'),
     expected: "'auto' or a number of shards (only used by npm run start:sharded)",
   },
+  SHARD_IDS: {
+    schema: optional(
+      z
+        .string()
+        .refine((text) => parseShardIds(text) !== null, 'a shard list')
+        .transform((text) => parseShardIds(text) ?? []),
+    ),
+    expected:
+      'the shards this host runs, as a list and/or ranges such as 0,1 or 0-3,8 (needs TOTAL_SHARDS as a number); empty runs them all',
+  },
   SHARD_SPAWN_DELAY_MS: {
     schema: optional(intIn(0, 60_000)).default(5_500),
     expected: 'milliseconds between starting two shards (Discord allows one login per 5 s per bucket)',
@@ -153,8 +163,35 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       problems.push(`${name} ${shown}: expected ${setting.expected}.`);
     }
   }
+  const shardIds = out.SHARD_IDS as readonly number[] | undefined;
+  if (shardIds !== undefined && problems.length === 0) {
+    const total = out.TOTAL_SHARDS;
+    if (total === 'auto') {
+      problems.push(
+        'SHARD_IDS is set but TOTAL_SHARDS is auto: set TOTAL_SHARDS to the same number on every host.',
+      );
+    } else if (shardIds.some((id) => id >= Number(total))) {
+      problems.push(
+        `SHARD_IDS lists shard ${Math.max(...shardIds)}, but TOTAL_SHARDS is ${total}: shard ids go from 0 to ${Number(total) - 1}.`,
+      );
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
+}
+
+/** "0,2-4" → [0, 2, 3, 4] (sorted, no repeats); null when it is not such a list. */
+export function parseShardIds(text: string): number[] | null {
+  const ids = new Set<number>();
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(part);
+    if (!match) return null;
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) return null;
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** Reads `.env` (if present) into process.env without overriding what is already set, then parses. */

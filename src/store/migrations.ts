@@ -63,6 +63,16 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'when each gateway identify bucket is next free, shared by every host',
+    sql: `
+      CREATE TABLE identify_slots (
+        bucket  INTEGER NOT NULL PRIMARY KEY, -- shard id % max_concurrency
+        next_at INTEGER NOT NULL -- ms since epoch (database clock) before which nobody identifies
+      ) WITHOUT ROWID;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from './clock.ts';
 import { createHandlesRepo } from './handles.ts';
+import { createIdentifySlots } from './identify-slots.ts';
 import { createOptOuts } from './opt-outs.ts';
 import { createSettings } from './settings-repo.ts';
 import type { GuildSettings } from './settings-schema.ts';
@@ -16,7 +17,10 @@ export interface OpenParts {
   watchIntervalMs?: number;
 }
 
-export type Repositories = Pick<Store, 'settings' | 'optOuts' | 'usage' | 'handles' | 'events'> & {
+export type Repositories = Pick<
+  Store,
+  'settings' | 'optOuts' | 'usage' | 'handles' | 'identify' | 'events'
+> & {
   /** Applies another process's change to memory. */
   applyRemote(change: StoreChange): Promise<void>;
   /** Re-reads everything held in memory (opt-outs, cached settings): after a reconnect or a poll hit. */
@@ -37,6 +41,7 @@ export async function buildRepositories(db: SqlClient, parts: OpenParts): Promis
     optOuts: optOuts.repo,
     usage: createUsageRepo(db, parts.clock),
     handles: createHandlesRepo(db, parts.clock),
+    identify: createIdentifySlots(db),
     events,
     applyRemote: async (change) => {
       if (change.kind === 'optOut') optOuts.apply(change.userId, change.optedOut);

@@ -21,6 +21,8 @@ export function postgresClient(sql: Sql | TransactionSql, origin: string): SqlCl
   const query = (text: string, params: readonly Param[]) =>
     sql.unsafe(numberedPlaceholders(text), params as Param[], { prepare: true });
   return {
+    // clock_timestamp(), not now(): now() is frozen at the start of the transaction.
+    nowMsSql: '(extract(epoch from clock_timestamp()) * 1000)::bigint',
     all: async (text, params = []) => (await query(text, params)) as unknown as Row[],
     run: async (text, params = []) => (await query(text, params)).count,
     transaction: async (work) => {

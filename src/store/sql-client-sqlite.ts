@@ -2,6 +2,9 @@
 import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 import type { Param, Row, SqlClient } from './sql-client.ts';
 
+/** unixepoch('subsec') is seconds with ms precision (SQLite 3.42+, bundled with Node 22). */
+const NOW_MS_SQL = "CAST(unixepoch('subsec') * 1000 AS INTEGER)";
+
 /**
  * node:sqlite is synchronous, but a transaction's work is async (the repositories are written
  * once for both databases): every operation waits its turn, so nothing from another caller
@@ -21,6 +24,7 @@ export function sqliteClient(db: DatabaseSync): SqlClient {
   }
 
   const direct: SqlClient = {
+    nowMsSql: NOW_MS_SQL,
     all: async (sql, params = []) => statement(sql).all(...(params as SQLInputValue[])) as Row[],
     run: async (sql, params = []) => Number(statement(sql).run(...(params as SQLInputValue[])).changes),
     transaction: async (work) => {
@@ -44,6 +48,7 @@ export function sqliteClient(db: DatabaseSync): SqlClient {
   }
 
   return {
+    nowMsSql: NOW_MS_SQL,
     all: (sql: string, params?: readonly Param[]) => inTurn(() => direct.all(sql, params)),
     run: (sql: string, params?: readonly Param[]) => inTurn(() => direct.run(sql, params)),
     transaction: (work) => inTurn(() => direct.transaction(work)),

@@ -10,6 +10,8 @@ export type StoreChange =
   | { kind: 'settings'; guildId: string };
 
 export interface SqlClient {
+  /** An SQL expression for the database's current time in ms since the epoch (one clock for all hosts). */
+  readonly nowMsSql: string;
   /** Every row of a query; `?` marks parameters in both dialects. */
   all(sql: string, params?: readonly Param[]): Promise<Row[]>;
   /** Runs a statement; resolves with the number of rows it changed. */

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { BotError } from '../errors.ts';
 import type { Clock } from './clock.ts';
 import type { HandlesRepo } from './handles.ts';
+import type { IdentifySlots } from './identify-slots.ts';
 import type { OptOutsRepo } from './opt-outs.ts';
 import { openPostgresStore } from './postgres-store.ts';
 import type { SettingsRepo } from './settings-repo.ts';
@@ -61,6 +62,8 @@ export interface Store {
   readonly optOuts: OptOutsRepo;
   readonly usage: UsageRepo;
   readonly handles: HandlesRepo;
+  /** Spaces gateway identifies per max_concurrency bucket across every process sharing the database. */
+  readonly identify: IdentifySlots;
   readonly events: EventEmitter<StoreEvents>;
   /** Whether the database answered the last time it was asked (no waiting, for /healthz). */
   reachable(): boolean;

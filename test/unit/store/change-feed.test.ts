@@ -1,5 +1,6 @@
 // Changes reach other processes (PostgreSQL: LISTEN/NOTIFY; SQLite: polling), and outages are survived.
 import { expect, it } from 'vitest';
+import { SCHEMA_VERSION } from '../../../src/store/migrations.ts';
 import { DEFAULT_SETTINGS } from '../../../src/store/settings-schema.ts';
 import { describeBackends, useTempStore } from './temp-store.ts';
 
@@ -69,7 +70,7 @@ describeBackends(
       await target().server?.start();
       await timeUntil(() => store.reachable(), 10_000);
       expect(reach).toEqual([false, true]);
-      expect(await store.health()).toMatchObject({ reachable: true, schemaVersion: 3 });
+      expect(await store.health()).toMatchObject({ reachable: true, schemaVersion: SCHEMA_VERSION });
       // The LISTEN connection came back too: another process's change is heard again.
       await other.optOuts.add(BOB);
       await timeUntil(() => store.optOuts.has(BOB), 5_000);

@@ -65,10 +65,16 @@ describe('store migrations', () => {
     const path = join(tmp.dir, 'nested', 'data', STORE_FILE_NAME);
     expect(store.location).toBe(path);
     expect(store.migratedFrom).toBe(0);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
     expect(pragma(path, 'journal_mode')).toBe('wal');
-    expect(tables(path)).toEqual(['guild_settings', 'opt_outs', 'resumption_handles', 'usage_daily']);
+    expect(tables(path)).toEqual([
+      'guild_settings',
+      'identify_slots',
+      'opt_outs',
+      'resumption_handles',
+      'usage_daily',
+    ]);
   });
 
   for (let version = 1; version < SCHEMA_VERSION; version++) {

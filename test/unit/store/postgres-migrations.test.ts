@@ -46,6 +46,7 @@ describe('PostgreSQL migrations', () => {
     expect(await version(url)).toBe(SCHEMA_VERSION);
     expect(await tables(url)).toEqual([
       'guild_settings',
+      'identify_slots',
       'opt_outs',
       'resumption_handles',
       'store_schema',
@@ -64,6 +65,8 @@ describe('PostgreSQL migrations', () => {
     );
     expect(types.map((r) => `${r.table_name}.${r.column_name} ${r.data_type}`)).toEqual([
       'guild_settings.updated_at bigint',
+      'identify_slots.bucket bigint',
+      'identify_slots.next_at bigint',
       'opt_outs.opted_out_at bigint',
       'resumption_handles.saved_at bigint',
       'usage_daily.prompt_tokens bigint',
