@@ -201,7 +201,10 @@ export const configCommand: Command<ConfigServices> = {
 
     const model = config.GEMINI_LIVE_MODEL;
     if (sub === 'show') {
-      const text = settingsSummary(store.settings.get(guildId), (key) => modelDecides(key, model)?.note);
+      const text = settingsSummary(
+        await store.settings.get(guildId),
+        (key) => modelDecides(key, model)?.note,
+      );
       await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
@@ -211,7 +214,7 @@ export const configCommand: Command<ConfigServices> = {
         .setLabel('Instructions for Gemini')
         .setStyle(TextInputStyle.Paragraph)
         .setMaxLength(PERSONA_MAX_CHARS)
-        .setValue(store.settings.get(guildId).persona)
+        .setValue((await store.settings.get(guildId)).persona)
         .setRequired(true);
       const modal = new ModalBuilder()
         .setCustomId(PERSONA_MODAL_ID)
@@ -222,7 +225,7 @@ export const configCommand: Command<ConfigServices> = {
     }
     if (sub === 'reset') {
       const key = interaction.options.getString('setting') as SettingKey | null;
-      const settings = key ? store.settings.reset(guildId, key) : store.settings.reset(guildId);
+      const settings = await (key ? store.settings.reset(guildId, key) : store.settings.reset(guildId));
       const content = key
         ? confirmation([key], settings, inVoice)
         : `Every setting is back to its default.\n${whenItApplies(SETTING_KEYS, inVoice)}`;
@@ -234,7 +237,7 @@ export const configCommand: Command<ConfigServices> = {
       const decided = modelDecides(key, model);
       if (decided) throw new UserFacingError(decided.why, 'SETTING_NOT_FOR_MODEL');
     }
-    const settings = store.settings.update(guildId, patch);
+    const settings = await store.settings.update(guildId, patch);
     const keys = Object.keys(patch) as SettingKey[];
     await interaction.reply({
       content: confirmation(keys, settings, inVoice),
@@ -249,7 +252,7 @@ export const configCommand: Command<ConfigServices> = {
     // Checked again on submit: the modal could be kept open while someone's role changes.
     requireManageGuild(interaction.member);
     const persona = interaction.fields.getTextInputValue(PERSONA_INPUT_ID);
-    const settings = store.settings.update(interaction.guildId, { persona });
+    const settings = await store.settings.update(interaction.guildId, { persona });
     const inVoice = sessions.get(interaction.guildId) !== undefined;
     await interaction.reply({
       content: confirmation(['persona'], settings, inVoice),

@@ -14,6 +14,7 @@ import type { OpusCodec } from './codec/opus-codec.ts';
 import { type Config, DEFAULT_LIVE_MODEL, DEFAULT_TEXT_MODEL } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
 import type { Command } from './discord/command.ts';
+import { sharedIdentifyThrottler } from './discord/identify-throttler.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MentionHandler } from './discord/mentions.ts';
 import { registerCommands } from './discord/register-commands.ts';
@@ -85,9 +86,12 @@ export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
   return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
 
-export function buildServices(config: Config, log: Logger, options: BotOptions = {}): BotServices {
+export async function buildServices(
+  config: Config,
+  log: Logger,
+  options: BotOptions = {},
+): Promise<BotServices> {
   const clock = systemClock;
-  const client = createDiscordClient(config);
   const codec = createOpusCodec();
   const audio = new WorkerAudio(codec, log.child({ part: 'audio' }));
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
@@ -112,7 +116,21 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     },
     logger: log.child({ part: 'models' }),
   });
-  const store = openStore({ dataDir: config.DATA_DIR, settingsDefaults: { voiceName: config.GEMINI_VOICE } });
+  const settingsDefaults = { voiceName: config.GEMINI_VOICE };
+  const store = await openStore(
+    config.DATABASE_URL === undefined
+      ? { dataDir: config.DATA_DIR, settingsDefaults }
+      : { databaseUrl: config.DATABASE_URL, settingsDefaults },
+  );
+  const client = createDiscordClient(
+    config,
+    sharedIdentifyThrottler(store.identify, log.child({ part: 'gateway' })),
+  );
+  store.events.on('reachable', (up) =>
+    up
+      ? log.info({ store: store.location }, 'database reachable again')
+      : log.error({ store: store.location }, 'database unreachable'),
+  );
   const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
   const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
   const tools = new ToolRegistry({
@@ -158,9 +176,9 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
 }
 
 export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
-  const services = buildServices(config, log, options);
+  const services = await buildServices(config, log, options);
   const { client, sessions, store, reminders, tools } = services;
-  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.path }, 'starting');
+  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.location }, 'starting');
   const router = new InteractionRouter<BotServices>(
     botCommands(tools),
     services,
@@ -180,6 +198,13 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     log,
   });
   client.on(Events.MessageCreate, (message) => void mentions.handle(message));
+  // Opt-outs made here or in any other process (change feed): every session here follows at once.
+  store.events.on('optOut', (userId, optedOut) => {
+    for (const session of sessions.all()) {
+      if (optedOut) session.stopListeningTo(userId);
+      else session.startListeningTo(userId);
+    }
+  });
   client.on(Events.VoiceStateUpdate, (oldState, newState) => {
     const session = sessions.get(newState.guild.id);
     if (!session) return;
@@ -205,7 +230,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
   await services.models.check();
 
   const abandon = async () => {
-    store.close();
+    await store.close();
     await services.audio.close();
     await client.destroy();
   };
@@ -236,7 +261,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         reminders.dispose();
         await services.audio.close();
         await client.destroy();
-        store.close();
+        await store.close();
       })();
       return stopped;
     },
@@ -256,6 +281,7 @@ async function startMetrics(services: BotServices, running: () => boolean): Prom
     contentType: metrics.registry.contentType,
     render: () => metrics.render(),
     healthy: () => running() && client.isReady(),
+    degraded: () => (services.store.reachable() ? null : 'database unreachable'),
     log: log.child({ part: 'metrics' }),
   });
 }

@@ -139,7 +139,7 @@ export class MentionHandler {
     const stopTyping = this.#keepTyping(message);
     try {
       const history = await replyChain(message, botId, this.#o.historyMessages ?? 6);
-      const persona = this.#o.store.settings.get(message.guildId).persona;
+      const persona = (await this.#o.store.settings.get(message.guildId)).persona;
       const answer = await answerText({
         ai: this.#o.ai,
         model: this.#o.textModel,

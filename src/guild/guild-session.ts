@@ -48,7 +48,7 @@ export interface GuildSessionOptions {
   log: Logger;
   roster: VoiceRoster;
   notices: NoticeSink;
-  /** False for people who opted out: their audio is never subscribed to. */
+  /** False for people who opted out: their audio is never subscribed to. Asked per packet: keep it O(1). */
   mayListenTo(userId: string): boolean;
   silenceTailMs: number;
   /** How long the bot stays in a channel with no humans before leaving (ms); read when the room empties. */
@@ -57,8 +57,6 @@ export interface GuildSessionOptions {
 }
 
 export type SessionEnd = { code: string; message: string };
-
-const OPT_OUT_RECHECK_MS = 2_000;
 
 const SESSION_IDLE_MESSAGE =
   'Everyone left the voice channel, so I left too. Use /join when you are back to pick up where we left off.';
@@ -97,7 +95,6 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   #voice: VoiceLink | null = null;
   #idleTimer: unknown = null;
   #ending: Promise<void> | null = null;
-  readonly #listenCache = new Map<string, { allowed: boolean; at: number }>();
 
   constructor(options: GuildSessionOptions) {
     super();
@@ -229,21 +226,23 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Someone opted out mid-session: stop hearing them at once. */
   stopListeningTo(userId: string): void {
-    this.#listenCache.set(userId, { allowed: false, at: this.#options.clock.now() });
     this.#receiver?.forget(userId);
     this.#uplink?.removeSpeaker(userId);
   }
 
+  /** Someone opted back in: hear them from their next packet, even mid-sentence. */
+  startListeningTo(userId: string): void {
+    if (this.#options.roster.humansIn(this.#voiceChannelId).includes(userId))
+      this.#receiver?.listenTo(userId);
+  }
+
   /**
-   * Opt-outs can be made from another shard's process, so they are re-read every few seconds
-   * while someone speaks rather than only when their subscription starts.
+   * Asked for every packet, not only when a subscription starts: an opt-out made in another
+   * process reaches the store's memory within milliseconds and must silence the next 20 ms
+   * frame, and an /optin must be heard from the next word on.
    */
   #mayListen(userId: string): boolean {
-    const now = this.#options.clock.now();
-    const cached = this.#listenCache.get(userId);
-    if (cached && now - cached.at < OPT_OUT_RECHECK_MS) return cached.allowed;
     const allowed = this.#options.mayListenTo(userId);
-    this.#listenCache.set(userId, { allowed, at: now });
     if (!allowed) this.stopListeningTo(userId);
     return allowed;
   }

@@ -50,7 +50,7 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
         botName: () => botDisplayName(client, guildId),
         nameOf: memberNames(client, guildId),
         isOptedOut: (userId) => store.optOuts.has(userId),
-        settings: () => store.settings.get(guildId),
+        settings: () => store.settings.current(guildId),
         ...(deps.minEditIntervalMs === undefined ? {} : { minEditIntervalMs: deps.minEditIntervalMs }),
       });
       const assembler = new TranscriptAssembler({

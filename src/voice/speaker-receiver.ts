@@ -41,6 +41,11 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
     this.#receiver.speaking.on('start', this.#onStart);
   }
 
+  /** Listens to one person now, without waiting for them to start speaking again (an /optin). */
+  listenTo(userId: string): void {
+    this.#handleStart(userId);
+  }
+
   /** Stops listening to one person (they left, or opted out mid-session). */
   forget(userId: string): void {
     const stream = this.#streams.get(userId);

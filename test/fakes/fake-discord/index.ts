@@ -33,6 +33,11 @@ export interface FakeDiscordOptions {
   token?: string;
   /** Shard count advertised by GET /gateway/bot (default 1). */
   shardCount?: number;
+  /**
+   * session_start_limit.max_concurrency advertised by GET /gateway/bot (default 64). Identifies in
+   * one bucket (shard id % this) less than 5 s apart are recorded as failures, as Discord refuses them.
+   */
+  maxConcurrency?: number;
   gatewayHeartbeatIntervalMs?: number;
   voiceHeartbeatIntervalMs?: number;
   voiceDispatch?: Partial<VoiceDispatch>;
@@ -96,6 +101,7 @@ export class FakeDiscord {
     this.gateway = new GatewayServer({
       token: this.token,
       heartbeatIntervalMs: options.gatewayHeartbeatIntervalMs ?? 41_250,
+      maxConcurrency: options.maxConcurrency ?? 64,
       fail,
       onIdentify: (session) => this.#onIdentify(session),
       onVoiceStateRequest: (session, d) => this.signalling.onVoiceStateRequest(session, d),
@@ -111,6 +117,7 @@ export class FakeDiscord {
       store: this.messages,
       appId: this.appId,
       shardCount: options.shardCount ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 64,
       gatewayUrl: () => this.gateway.url,
       commands: this.commands,
       interactions: this.interactions,
