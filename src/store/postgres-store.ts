@@ -1,7 +1,9 @@
 // Opens a PostgreSQL store shared by hosts: pool, migrations, LISTEN for changes, reachability watch.
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
+import { raceTimeout, systemClock } from '../clock.ts';
 import { BotError } from '../errors.ts';
+import { changeListener } from './postgres-listener.ts';
 import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.ts';
 import { buildRepositories, type OpenParts } from './repositories.ts';
 import type { StoreChange } from './sql-client.ts';
@@ -71,42 +73,45 @@ export async function openPostgresStore(options: OpenParts & { url: string }): P
   let reachable = true;
   let closed = false;
 
+  /** Set when the server comes back: the LISTEN connection may be gone and is renewed. */
+  let listenerStale = false;
+
   function setReachable(now: boolean): void {
     if (now === reachable) return;
     reachable = now;
+    if (now) listenerStale = true;
     repos.events.emit('reachable', now);
-    // Changes announced while we could not hear them are read back in full.
-    if (now) repos.refresh().catch(() => setReachable(false));
   }
 
-  let listens = 0;
-  await sql.listen(
-    CHANGE_CHANNEL,
-    (payload) => {
+  const listener = changeListener({
+    url: options.url,
+    channel: CHANGE_CHANNEL,
+    connectTimeoutS: CONNECT_TIMEOUT_S,
+    onPayload: (payload) => {
       const message = parseChange(payload);
       // Our own changes were applied before the command answered; replaying them could reorder.
       if (message === null || message.origin === origin) return;
       repos.applyRemote(message.change).catch(() => setReachable(false));
     },
-    () => {
-      // postgres.js listens again on a new connection after losing one: catch up on what we missed.
-      listens += 1;
-      if (listens > 1) repos.refresh().catch(() => setReachable(false));
-    },
-  );
+    // Changes announced while we could not hear them are read back in full, once LISTEN holds
+    // again so that nothing falls between the read and the subscription.
+    onResubscribed: () => void repos.refresh().catch(() => setReachable(false)),
+  });
+  try {
+    await listener.renew();
+  } catch (error) {
+    await Promise.all([listener.close(), sql.end({ timeout: 0 })]);
+    throw new BotError('STORE_OPEN_FAILED', `cannot listen for changes at ${location} (${oneLine(error)})`, {
+      cause: error,
+    });
+  }
 
   async function ping(): Promise<number> {
     const started = performance.now();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+    await raceTimeout(sql`SELECT 1`, PING_TIMEOUT_MS, systemClock, (): never => {
+      throw new Error(`no answer within ${PING_TIMEOUT_MS} ms`);
     });
-    try {
-      await Promise.race([sql`SELECT 1`, timeout]);
-      return performance.now() - started;
-    } finally {
-      clearTimeout(timer);
-    }
+    return performance.now() - started;
   }
 
   let pinging = false;
@@ -115,9 +120,17 @@ export async function openPostgresStore(options: OpenParts & { url: string }): P
     pinging = true;
     ping()
       .then(
-        () => setReachable(true),
+        async () => {
+          setReachable(true);
+          if (!listenerStale) return;
+          await listener.renew();
+          listenerStale = false;
+        },
         () => setReachable(false),
       )
+      .catch(() => {
+        // LISTEN could not be set up yet; the next ping tries again.
+      })
       .finally(() => {
         pinging = false;
       });
@@ -133,8 +146,13 @@ export async function openPostgresStore(options: OpenParts & { url: string }): P
     reachable: () => reachable,
     health: async (): Promise<StoreHealth> => {
       try {
-        const latencyMs = await ping();
-        const schemaVersion = await postgresSchemaVersion(sql);
+        const probe = async () => ({
+          latencyMs: await ping(),
+          schemaVersion: await postgresSchemaVersion(sql),
+        });
+        // After a server restart each pooled connection fails once before it is replaced: one
+        // failed probe then says nothing about the server, a second one does.
+        const { latencyMs, schemaVersion } = await probe().catch(probe);
         setReachable(true);
         return { kind: 'postgres', reachable: true, schemaVersion, latencyMs };
       } catch (error) {
@@ -152,7 +170,7 @@ export async function openPostgresStore(options: OpenParts & { url: string }): P
       if (closed) return;
       closed = true;
       clearInterval(watch);
-      await sql.end({ timeout: 1 });
+      await Promise.all([listener.close(), sql.end({ timeout: 1 })]);
     },
   };
 }

@@ -66,6 +66,8 @@ describeBackends(
       expect(store.settings.current(GUILD).voiceName).toBe('Kore');
       expect(await store.health()).toMatchObject({ kind: 'postgres', reachable: false, schemaVersion: null });
       await expect(store.settings.get(GUILD)).rejects.toThrow();
+      // An outage longer than one reconnect attempt: the LISTEN connection's retry fails too.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
 
       await target().server?.start();
       await timeUntil(() => store.reachable(), 10_000);
