@@ -59,6 +59,8 @@ export interface BotOptions {
   extraTools?: readonly AnyTool[];
   /** How often voice time is written and the budget checked (ms); default the meter's own. */
   usageMeterIntervalMs?: number;
+  /** The audio worker's entry file (chaos tests: one that crashes mid-answer). */
+  audioWorkerUrl?: URL;
 }
 
 export interface RunningBot {
@@ -86,7 +88,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
   const clock = systemClock;
   const client = createDiscordClient(config);
   const codec = createOpusCodec();
-  const audio = new WorkerAudio(codec, log.child({ part: 'audio' }));
+  const audio = new WorkerAudio(codec, log.child({ part: 'audio' }), options.audioWorkerUrl);
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
   const ai = new GoogleGenAI({
     apiKey: config.GEMINI_API_KEY,
