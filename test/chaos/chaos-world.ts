@@ -2,6 +2,7 @@
 import { expect } from 'vitest';
 import { type BotWorld, joinAndListen, startWorld, type WorldOptions } from '../e2e/harness.ts';
 import { levelAtDbfs } from '../fakes/audio-analysis.ts';
+import type { GatewaySession } from '../fakes/fake-discord/gateway.ts';
 import type { FakeHuman } from '../fakes/fake-discord/index.ts';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/live-connection.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
@@ -62,6 +63,21 @@ export async function conversationWorks(c: ChaosWorld, freqHz = 440): Promise<vo
   conn.turnComplete();
   await capture.until((cap) => cap.audioMs() >= 700, 10_000);
   expect(levelAtDbfs(capture.pcm(), 600)).toBeGreaterThan(-30);
+}
+
+/** Runs `fault` while alice is 300 ms into a 1.2 s sentence (really mid-speech); resolves after it. */
+export async function duringSpeech(c: ChaosWorld, fault: () => unknown): Promise<void> {
+  const speaking = c.alice.say(tone(440, 1_200));
+  await c.conn.waitForAudio(300, 5_000);
+  await fault();
+  await speaking;
+}
+
+/** The fake gateway's session that owns the world's guild. */
+export function gatewaySession(c: ChaosWorld): GatewaySession {
+  const session = c.w.discord.gateway.sessionFor(c.w.guild.id);
+  if (!session) throw new Error('no gateway session owns the guild');
+  return session;
 }
 
 /** The next Live connection after the current one closed (a reconnect), made current. */

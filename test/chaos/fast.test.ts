@@ -1,9 +1,15 @@
 // Chaos, fast half (also in `npm test`): hostile input and network events mid-conversation.
 import { afterEach, describe, expect, it } from 'vitest';
-import { tone } from '../fakes/tones.ts';
 import { hostileDatagrams } from '../helpers/hostile-datagrams.ts';
 import { until } from '../helpers/wait.ts';
-import { assertClean, type ChaosWorld, chaosWorld, conversationWorks } from './chaos-world.ts';
+import {
+  assertClean,
+  type ChaosWorld,
+  chaosWorld,
+  conversationWorks,
+  duringSpeech,
+  gatewaySession,
+} from './chaos-world.ts';
 
 let c: ChaosWorld | null = null;
 afterEach(async () => {
@@ -15,11 +21,10 @@ describe('chaos: hostile input', () => {
   it('GIVEN every hostile datagram mid-speech THEN the conversation goes on and nothing reaches error level', async () => {
     c = await chaosWorld();
     const { w, alice } = c;
-    const speaking = alice.say(tone(440, 1200));
-    await c.conn.waitForAudio(300, 5_000);
-    for (const { datagram } of hostileDatagrams(alice.ssrc).all)
-      await w.discord.sendDatagram(w.guild, datagram);
-    await speaking;
+    await duringSpeech(c, async () => {
+      for (const { datagram } of hostileDatagrams(alice.ssrc).all)
+        await w.discord.sendDatagram(w.guild, datagram);
+    });
     await c.conn.waitForAudioStreamEnd(1, 10_000);
     await conversationWorks(c);
     assertClean(c);
@@ -57,13 +62,9 @@ describe('chaos: Discord', () => {
   it('GIVEN gateway op 7 (reconnect) mid-conversation THEN the bot resumes and the conversation goes on', async () => {
     c = await chaosWorld();
     const { w } = c;
-    const session = w.discord.gateway.sessionFor(w.guild.id);
-    if (!session) throw new Error('no gateway session');
-    const speaking = c.alice.say(tone(440, 1200));
-    await c.conn.waitForAudio(300, 5_000);
+    const session = gatewaySession(c);
     const oldSocket = session.ws;
-    w.discord.gateway.send(session, { op: 7, d: null });
-    await speaking;
+    await duringSpeech(c, () => w.discord.gateway.send(session, { op: 7, d: null }));
     await c.conn.waitForAudioStreamEnd(1, 10_000);
     // Resumed on a new socket: the same gateway session, not a second IDENTIFY.
     await until(() => session.ws !== null && session.ws !== oldSocket, 'a resumed gateway socket', 10_000);
