@@ -11,7 +11,9 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
+import type { Config } from '../src/config.ts';
 import type { Command } from '../src/discord/command.ts';
+import { modelDecides } from '../src/discord/model-settings.ts';
 import { requireGuild, requireManageGuild } from '../src/discord/preconditions.ts';
 import { settingsSummary, settingValueText, whenItApplies } from '../src/discord/settings-text.ts';
 import { UserFacingError } from '../src/errors.ts';
@@ -34,6 +36,7 @@ import {
 export interface ConfigServices {
   store: Store;
   sessions: SessionRegistry;
+  config: Pick<Config, 'GEMINI_LIVE_MODEL'>;
 }
 
 const PERSONA_MODAL_ID = 'config:persona';
@@ -189,15 +192,19 @@ function confirmation(
 export const configCommand: Command<ConfigServices> = {
   data: data.toJSON(),
 
-  async execute(interaction, { store, sessions }) {
+  async execute(interaction, { store, sessions, config }) {
     const context = requireGuild(interaction);
     requireManageGuild(context.member);
     const guildId = context.guild.id;
     const sub = interaction.options.getSubcommand();
     const inVoice = sessions.get(guildId) !== undefined;
 
+    const model = config.GEMINI_LIVE_MODEL;
     if (sub === 'show') {
-      const text = settingsSummary(store.settings.get(guildId));
+      const text = settingsSummary(
+        await store.settings.get(guildId),
+        (key) => modelDecides(key, model)?.note,
+      );
       await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       return;
     }
@@ -207,7 +214,7 @@ export const configCommand: Command<ConfigServices> = {
         .setLabel('Instructions for Gemini')
         .setStyle(TextInputStyle.Paragraph)
         .setMaxLength(PERSONA_MAX_CHARS)
-        .setValue(store.settings.get(guildId).persona)
+        .setValue((await store.settings.get(guildId)).persona)
         .setRequired(true);
       const modal = new ModalBuilder()
         .setCustomId(PERSONA_MODAL_ID)
@@ -218,7 +225,7 @@ export const configCommand: Command<ConfigServices> = {
     }
     if (sub === 'reset') {
       const key = interaction.options.getString('setting') as SettingKey | null;
-      const settings = key ? store.settings.reset(guildId, key) : store.settings.reset(guildId);
+      const settings = await (key ? store.settings.reset(guildId, key) : store.settings.reset(guildId));
       const content = key
         ? confirmation([key], settings, inVoice)
         : `Every setting is back to its default.\n${whenItApplies(SETTING_KEYS, inVoice)}`;
@@ -226,7 +233,11 @@ export const configCommand: Command<ConfigServices> = {
       return;
     }
     const patch = patchOf(sub, interaction.options);
-    const settings = store.settings.update(guildId, patch);
+    for (const key of Object.keys(patch) as SettingKey[]) {
+      const decided = modelDecides(key, model);
+      if (decided) throw new UserFacingError(decided.why, 'SETTING_NOT_FOR_MODEL');
+    }
+    const settings = await store.settings.update(guildId, patch);
     const keys = Object.keys(patch) as SettingKey[];
     await interaction.reply({
       content: confirmation(keys, settings, inVoice),
@@ -241,7 +252,7 @@ export const configCommand: Command<ConfigServices> = {
     // Checked again on submit: the modal could be kept open while someone's role changes.
     requireManageGuild(interaction.member);
     const persona = interaction.fields.getTextInputValue(PERSONA_INPUT_ID);
-    const settings = store.settings.update(interaction.guildId, { persona });
+    const settings = await store.settings.update(interaction.guildId, { persona });
     const inVoice = sessions.get(interaction.guildId) !== undefined;
     await interaction.reply({
       content: confirmation(['persona'], settings, inVoice),

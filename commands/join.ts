@@ -11,6 +11,12 @@ import { UserFacingError } from '../src/errors.ts';
 import type { SessionLauncher } from '../src/guild/session-launcher.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
 
+/**
+ * How long (ms) the join notice waits for the call's DAVE group to welcome the bot, so it can say
+ * the call is end-to-end encrypted; Discord usually welcomes within a few hundred ms.
+ */
+const WELCOME_WAIT_MS = 1500;
+
 export interface JoinServices {
   sessions: SessionRegistry;
   launcher: SessionLauncher;
@@ -61,9 +67,13 @@ export const joinCommand: Command<JoinServices> = {
       fresh: interaction.options.getBoolean('fresh') ?? false,
     });
     const where = session.textChannelId === interaction.channelId ? 'here' : `in <#${session.textChannelId}>`;
+    const dave = await session.whenEncrypted(WELCOME_WAIT_MS);
     await interaction.editReply({
       content: [
         `🎙️ Listening in ${channel.toString()}. What people say there is sent to Google Gemini, and I answer out loud.`,
+        ...(dave?.encrypted
+          ? [`🔒 This call is end-to-end encrypted (voice privacy code ${dave.privacyCode ?? '—'}).`]
+          : []),
         `Transcripts will appear ${where}. Use \`/leave\` to stop; anyone who prefers not to be heard can use \`/optout\`.`,
       ].join('\n'),
       allowedMentions: { parse: [] },

@@ -1,12 +1,10 @@
 // /optout and /optin: anyone can choose never to be heard by Gemini or shown in transcripts.
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.ts';
-import type { SessionRegistry } from '../src/guild/session-registry.ts';
 import type { Store } from '../src/store/index.ts';
 
 export interface OptOutServices {
   store: Store;
-  sessions: SessionRegistry;
 }
 
 export const optOutCommand: Command<OptOutServices> = {
@@ -15,10 +13,10 @@ export const optOutCommand: Command<OptOutServices> = {
     .setDescription('Never send my voice to Gemini or show my speech in transcripts (every server)')
     .toJSON(),
 
-  async execute(interaction, { store, sessions }) {
-    const changed = store.optOuts.add(interaction.user.id);
-    // Sessions in this process stop at once; other shard processes re-check within seconds.
-    for (const session of sessions.all()) session.stopListeningTo(interaction.user.id);
+  async execute(interaction, { store }) {
+    // Resolves once this process's memory has it; the store's optOut event has already told every
+    // session here, and other processes hear it through the change feed.
+    const changed = await store.optOuts.add(interaction.user.id);
     await interaction.reply({
       content: changed
         ? '🔇 Done. Your voice will not be sent to Gemini and your speech will not appear in transcripts, in any server. Use `/optin` to undo.'
@@ -35,7 +33,7 @@ export const optInCommand: Command<OptOutServices> = {
     .toJSON(),
 
   async execute(interaction, { store }) {
-    const changed = store.optOuts.remove(interaction.user.id);
+    const changed = await store.optOuts.remove(interaction.user.id);
     await interaction.reply({
       content: changed
         ? '🎙️ Welcome back. When the bot is in your voice channel, what you say is sent to Gemini again.'

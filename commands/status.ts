@@ -1,9 +1,9 @@
-// /status: this server's voice session — state, uptime, reconnects, dropped audio, voice-to-voice latency.
+// /status: this server's voice session — state, uptime, reconnects, dropped audio, latency, end-to-end encryption.
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { Clock } from '../src/clock.ts';
 import type { Command } from '../src/discord/command.ts';
 import { requireGuild } from '../src/discord/preconditions.ts';
-import type { GuildSession } from '../src/guild/guild-session.ts';
+import type { DaveStatus, GuildSession } from '../src/guild/guild-session.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
 import type { LatencySummary, VoiceLatency } from '../src/guild/voice-latency.ts';
 
@@ -25,6 +25,8 @@ export interface SessionStatus {
   droppedUplinkMs: number;
   underrunFrames: number;
   latency: LatencySummary;
+  /** The call's end-to-end encryption (DAVE); null before voice is wired. */
+  dave: DaveStatus | null;
 }
 
 export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowMs: number): SessionStatus {
@@ -42,6 +44,7 @@ export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowM
     droppedUplinkMs: (session.uplink?.stats.droppedMs ?? 0) + (counters?.droppedUplinkMs ?? 0),
     underrunFrames: session.downlink?.stats.underrunFrames ?? 0,
     latency: latency.summary(session),
+    dave: session.daveStatus(),
   };
 }
 
@@ -55,6 +58,18 @@ export function formatDuration(ms: number): string {
 }
 
 const ms = (value: number | null) => (value === null ? '—' : `${Math.round(value)} ms`);
+
+/** One line on the call's end-to-end encryption, with the code Discord shows members in the call. */
+export function daveLine(dave: DaveStatus | null): string {
+  if (dave?.encrypted) {
+    return (
+      `🔒 End-to-end encrypted (DAVE protocol ${dave.protocolVersion}, epoch ${dave.epoch ?? '—'}), ` +
+      `voice privacy code ${dave.privacyCode ?? '—'}; ${dave.decryptFailures} voice packets could not be decrypted`
+    );
+  }
+  if (dave && dave.protocolVersion > 0) return 'End-to-end encryption: joining the call’s encrypted group';
+  return 'End-to-end encryption: off (this call does not use DAVE)';
+}
 
 export function statusText(status: SessionStatus): string {
   const { latency } = status;
@@ -70,6 +85,7 @@ export function statusText(status: SessionStatus): string {
       `${status.underrunFrames} silent frames (${status.underrunFrames * 20} ms) waiting for Gemini`,
     `Malformed voice datagrams ignored: ${status.rejectedDatagrams}`,
     latencyLine,
+    daveLine(status.dave),
   ].join('\n');
 }
 

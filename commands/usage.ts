@@ -42,12 +42,12 @@ export const usageCommand: Command<UsageServices> = {
 
   async execute(interaction, { store }) {
     const { guild } = requireGuild(interaction);
-    const budget = store.settings.get(guild.id).dailyVoiceMinutes;
-    const text = usageText(
+    const budget = (await store.settings.get(guild.id)).dailyVoiceMinutes;
+    const [days, remaining] = await Promise.all([
       store.usage.lastDays(guild.id, 7),
-      budget,
       store.usage.remainingVoiceSeconds(guild.id, budget),
-    );
+    ]);
+    const text = usageText(days, budget, remaining);
     await interaction.reply({ content: text, flags: MessageFlags.Ephemeral });
   },
 };

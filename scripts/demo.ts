@@ -9,6 +9,7 @@ import { type FakeGemini, startFakeGemini } from '../test/fakes/fake-gemini/inde
 import { findClip } from './demo/audio-match.ts';
 import { type BotProcess, startBotProcess } from './demo/bot-process.ts';
 import { ChannelView } from './demo/channel-view.ts';
+import { describeE2ee } from './demo/e2ee.ts';
 import { until } from './demo/measure.ts';
 import { Narrator } from './demo/narrator.ts';
 import { botVoiceRecording } from './demo/recording.ts';
@@ -41,6 +42,9 @@ async function main(): Promise<number> {
   );
   narrator.plain('  REAL: the bot itself (`npm start`, unchanged), its audio path, tools and commands.');
   narrator.plain('  No Discord application, token or Gemini key is used.');
+  narrator.plain(
+    '  The voice call is DAVE end-to-end encrypted, as on Discord: the simulated people are real DAVE clients.',
+  );
   narrator.plain(
     synth.kind === 'espeak-ng'
       ? `  Voices: spoken sentences from espeak-ng (resampled with ${synth.resampler}).`
@@ -204,6 +208,7 @@ function printSummary(
   n.plain(
     `    barge-in          ${ms(scene.bargeInMs)} (Gemini says "interrupted" → last audible bot packet)`,
   );
+  for (const line of describeE2ee(scene.e2ee)) n.plain(line);
   n.plain(`  Text channel: ${view.botMessages} message(s) from the bot, ${view.edits} edit(s).`);
   n.plain('  Recordings (listen to them):');
   n.plain(`    what the bot said in voice: ${r.botFile} (48 kHz stereo, ${(r.botMs / 1000).toFixed(1)} s)`);

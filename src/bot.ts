@@ -11,9 +11,10 @@ import { usageCommand } from '../commands/usage.ts';
 import { type Clock, systemClock } from './clock.ts';
 import { createOpusCodec } from './codec/create-opus-codec.ts';
 import type { OpusCodec } from './codec/opus-codec.ts';
-import type { Config } from './config.ts';
+import { type Config, DEFAULT_LIVE_MODEL, DEFAULT_TEXT_MODEL } from './config.ts';
 import { createDiscordClient } from './discord/client.ts';
 import type { Command } from './discord/command.ts';
+import { sharedIdentifyThrottler } from './discord/identify-throttler.ts';
 import { InteractionRouter } from './discord/interaction-router.ts';
 import { MentionHandler } from './discord/mentions.ts';
 import { registerCommands } from './discord/register-commands.ts';
@@ -23,6 +24,7 @@ import { SessionLauncher } from './guild/session-launcher.ts';
 import { SessionRegistry } from './guild/session-registry.ts';
 import { VoiceLatency } from './guild/voice-latency.ts';
 import { WorkerAudio } from './guild/worker-audio.ts';
+import { ModelAvailability } from './live/model-availability.ts';
 import type { Logger } from './log.ts';
 import { BotMetrics } from './metrics/bot-metrics.ts';
 import { type MetricsServer, startMetricsServer } from './metrics/metrics-server.ts';
@@ -49,6 +51,8 @@ export interface BotServices {
   reminders: ReminderScheduler;
   sessions: SessionRegistry;
   launcher: SessionLauncher;
+  /** Whether the configured Gemini models are still offered. */
+  models: ModelAvailability;
   latency: VoiceLatency;
   metrics: BotMetrics;
 }
@@ -84,9 +88,12 @@ export function botCommands(tools: ToolRegistry): Command<BotServices>[] {
   return [...handWritten, ...toolCommands(tools)] as Command<BotServices>[];
 }
 
-export function buildServices(config: Config, log: Logger, options: BotOptions = {}): BotServices {
+export async function buildServices(
+  config: Config,
+  log: Logger,
+  options: BotOptions = {},
+): Promise<BotServices> {
   const clock = systemClock;
-  const client = createDiscordClient(config);
   const codec = createOpusCodec();
   const audio = new WorkerAudio(codec, log.child({ part: 'audio' }), options.audioWorkerUrl);
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
@@ -95,7 +102,37 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     apiVersion: 'v1beta',
     ...(config.GEMINI_BASE_URL ? { httpOptions: { baseUrl: config.GEMINI_BASE_URL } } : {}),
   });
-  const store = openStore({ dataDir: config.DATA_DIR, settingsDefaults: { voiceName: config.GEMINI_VOICE } });
+  const models = new ModelAvailability({
+    ai,
+    models: {
+      live: {
+        name: config.GEMINI_LIVE_MODEL,
+        variable: 'GEMINI_LIVE_MODEL',
+        replacement: DEFAULT_LIVE_MODEL,
+      },
+      text: {
+        name: config.GEMINI_TEXT_MODEL,
+        variable: 'GEMINI_TEXT_MODEL',
+        replacement: DEFAULT_TEXT_MODEL,
+      },
+    },
+    logger: log.child({ part: 'models' }),
+  });
+  const settingsDefaults = { voiceName: config.GEMINI_VOICE };
+  const store = await openStore(
+    config.DATABASE_URL === undefined
+      ? { dataDir: config.DATA_DIR, settingsDefaults }
+      : { databaseUrl: config.DATABASE_URL, settingsDefaults },
+  );
+  const client = createDiscordClient(
+    config,
+    sharedIdentifyThrottler(store.identify, log.child({ part: 'gateway' })),
+  );
+  store.events.on('reachable', (up) =>
+    up
+      ? log.info({ store: store.location }, 'database reachable again')
+      : log.error({ store: store.location }, 'database unreachable'),
+  );
   const sessions = new SessionRegistry({ maxSessions: config.MAX_LIVE_SESSIONS, log });
   const reminders = new ReminderScheduler({ logger: log.child({ part: 'reminders' }) });
   const tools = new ToolRegistry({
@@ -104,6 +141,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     logger: log.child({ part: 'tools' }),
   });
   const metrics = new BotMetrics({ activeSessions: () => sessions.size });
+  tools.onCall((call) => metrics.countToolCall(call));
   const latency = new VoiceLatency({ clock, onSample: (ms) => metrics.observeLatency(ms) });
   const launcher = new SessionLauncher({
     observers: [latency, metrics.observer, transcriptObserver({ client, store, clock, log })],
@@ -115,6 +153,7 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     tools,
     store,
     sessions,
+    models,
     ...(options.usageMeterIntervalMs === undefined
       ? {}
       : { usageMeterIntervalMs: options.usageMeterIntervalMs }),
@@ -132,15 +171,16 @@ export function buildServices(config: Config, log: Logger, options: BotOptions =
     reminders,
     sessions,
     launcher,
+    models,
     latency,
     metrics,
   };
 }
 
 export async function startBot(config: Config, log: Logger, options: BotOptions = {}): Promise<RunningBot> {
-  const services = buildServices(config, log, options);
+  const services = await buildServices(config, log, options);
   const { client, sessions, store, reminders, tools } = services;
-  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.path }, 'starting');
+  log.info({ opus: services.codec.name, audio: services.audio.kind, store: store.location }, 'starting');
   const router = new InteractionRouter<BotServices>(
     botCommands(tools),
     services,
@@ -152,6 +192,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     client,
     ai: services.ai,
     textModel: config.GEMINI_TEXT_MODEL,
+    models: services.models,
     tools,
     sessions,
     store,
@@ -159,6 +200,13 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     log,
   });
   client.on(Events.MessageCreate, (message) => void mentions.handle(message));
+  // Opt-outs made here or in any other process (change feed): every session here follows at once.
+  store.events.on('optOut', (userId, optedOut) => {
+    for (const session of sessions.all()) {
+      if (optedOut) session.stopListeningTo(userId);
+      else session.startListeningTo(userId);
+    }
+  });
   client.on(Events.VoiceStateUpdate, (oldState, newState) => {
     const session = sessions.get(newState.guild.id);
     if (!session) return;
@@ -179,8 +227,12 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
     ).catch((error: unknown) => log.error({ err: error }, 'slash command registration failed'));
   });
 
+  // Bounded (5 s per model) and never fatal: a retired text model only disables @mention answers,
+  // a retired Live model only /join; both are logged here in one sentence each.
+  await services.models.check();
+
   const abandon = async () => {
-    store.close();
+    await store.close();
     await services.audio.close();
     await client.destroy();
   };
@@ -211,7 +263,7 @@ export async function startBot(config: Config, log: Logger, options: BotOptions 
         reminders.dispose();
         await services.audio.close();
         await client.destroy();
-        store.close();
+        await store.close();
       })();
       return stopped;
     },
@@ -231,6 +283,7 @@ async function startMetrics(services: BotServices, running: () => boolean): Prom
     contentType: metrics.registry.contentType,
     render: () => metrics.render(),
     healthy: () => running() && client.isReady(),
+    degraded: () => (services.store.reachable() ? null : 'database unreachable'),
     log: log.child({ part: 'metrics' }),
   });
 }

@@ -13,6 +13,29 @@ export const systemClock: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
+/**
+ * Settles like `promise`, or with `onTimeout()` (or its throw) once `ms` pass on `clock`, whichever
+ * comes first. The timer is always cleared, so a won race leaves nothing scheduled behind it.
+ */
+export function raceTimeout<T, F>(
+  promise: Promise<T>,
+  ms: number,
+  clock: Clock,
+  onTimeout: () => F,
+): Promise<T | F> {
+  let timer: unknown;
+  const late = new Promise<F>((resolve, reject) => {
+    timer = clock.setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (error) {
+        reject(error);
+      }
+    }, ms);
+  });
+  return Promise.race([promise, late]).finally(() => clock.clearTimeout(timer));
+}
+
 export interface Ticker {
   readonly running: boolean;
   /** Starts ticking: the first tick is `firstDelayMs` from now, then every period from there. */

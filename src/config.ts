@@ -6,7 +6,11 @@ import { DEFAULT_VOICE, PREBUILT_VOICES } from './live/voices.ts';
 
 export { DEFAULT_LIVE_MODEL };
 
-export const DEFAULT_TEXT_MODEL = 'gemini-2.5-flash';
+/**
+ * The deprecations page's recommended replacement for gemini-2.5-flash, which Google shut down on
+ * 2026-12-01 (see README, "Models"). Google retires preview models with little notice.
+ */
+export const DEFAULT_TEXT_MODEL = 'gemini-3.5-flash-lite';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -70,6 +74,13 @@ const SETTINGS = {
     schema: optional(z.string()).default('./data'),
     expected: 'a writable directory for the database',
   },
+  // Secret: the URL usually carries the database password.
+  DATABASE_URL: {
+    schema: optional(z.string().regex(/^postgres(?:ql)?:\/\/\S+$/, 'a postgres:// URL')),
+    expected:
+      'a postgres://user:password@host:5432/database URL to share one PostgreSQL between hosts, or leave it empty for SQLite in DATA_DIR',
+    secret: true,
+  },
   LOG_LEVEL: {
     schema: optional(z.enum(LOG_LEVELS)).default('info'),
     expected: `one of ${LOG_LEVELS.join(', ')}`,
@@ -99,6 +110,16 @@ const SETTINGS = {
   TOTAL_SHARDS: {
     schema: optional(z.union([z.literal('auto'), intIn(1, 10_000)])).default('auto'),
     expected: "'auto' or a number of shards (only used by npm run start:sharded)",
+  },
+  SHARD_IDS: {
+    schema: optional(
+      z
+        .string()
+        .refine((text) => parseShardIds(text) !== null, 'a shard list')
+        .transform((text) => parseShardIds(text) ?? []),
+    ),
+    expected:
+      'the shards this host runs, as a list and/or ranges such as 0,1 or 0-3,8 (needs TOTAL_SHARDS as a number); empty runs them all',
   },
   SHARD_SPAWN_DELAY_MS: {
     schema: optional(intIn(0, 60_000)).default(5_500),
@@ -146,8 +167,35 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>): 
       problems.push(`${name} ${shown}: expected ${setting.expected}.`);
     }
   }
+  const shardIds = out.SHARD_IDS as readonly number[] | undefined;
+  if (shardIds !== undefined && problems.length === 0) {
+    const total = out.TOTAL_SHARDS;
+    if (total === 'auto') {
+      problems.push(
+        'SHARD_IDS is set but TOTAL_SHARDS is auto: set TOTAL_SHARDS to the same number on every host.',
+      );
+    } else if (shardIds.some((id) => id >= Number(total))) {
+      problems.push(
+        `SHARD_IDS lists shard ${Math.max(...shardIds)}, but TOTAL_SHARDS is ${total}: shard ids go from 0 to ${Number(total) - 1}.`,
+      );
+    }
+  }
   if (problems.length > 0) throw new ConfigError(problems);
   return Object.freeze(out) as Config;
+}
+
+/** "0,2-4" → [0, 2, 3, 4] (sorted, no repeats); null when it is not such a list. */
+export function parseShardIds(text: string): number[] | null {
+  const ids = new Set<number>();
+  for (const part of text.split(',')) {
+    const match = /^\s*(\d{1,5})\s*(?:-\s*(\d{1,5})\s*)?$/.exec(part);
+    if (!match) return null;
+    const from = Number(match[1]);
+    const to = match[2] === undefined ? from : Number(match[2]);
+    if (to < from) return null;
+    for (let id = from; id <= to; id++) ids.add(id);
+  }
+  return [...ids].sort((a, b) => a - b);
 }
 
 /** Reads `.env` (if present) into process.env without overriding what is already set, then parses. */
@@ -158,5 +206,18 @@ export function loadConfig(envFile = '.env'): Config {
 
 /** Secret values, for the logger's scrubber. */
 export function secretsOf(config: Config): string[] {
-  return [config.DISCORD_TOKEN, config.GEMINI_API_KEY];
+  const secrets = [config.DISCORD_TOKEN, config.GEMINI_API_KEY];
+  if (config.DATABASE_URL !== undefined)
+    secrets.push(config.DATABASE_URL, ...databasePassword(config.DATABASE_URL));
+  return secrets;
+}
+
+/** The password inside a database URL (percent-decoded as the driver sends it), if any. */
+function databasePassword(url: string): string[] {
+  try {
+    const { password } = new URL(url);
+    return password === '' ? [] : [password, decodeURIComponent(password)];
+  } catch {
+    return [];
+  }
 }

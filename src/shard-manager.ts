@@ -73,8 +73,11 @@ async function main(): Promise<void> {
   }).child({ part: 'shard-manager' });
 
   const totalShards = await resolveShardCount(config);
+  // SHARD_IDS: this host runs only these shards; other hosts (same TOTAL_SHARDS and DATABASE_URL) run the rest.
+  const shardList = config.SHARD_IDS ?? [...Array(totalShards).keys()];
   const manager = new ShardingManager(fileURLToPath(new URL('./main.ts', import.meta.url)), {
     totalShards,
+    shardList,
     token: config.DISCORD_TOKEN,
     mode: 'process',
     respawn: true,
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
-  log.info({ totalShards }, 'spawning shards');
+  log.info({ totalShards, shardList }, 'spawning shards');
   try {
     await manager.spawn({
       amount: totalShards,

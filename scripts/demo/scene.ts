@@ -2,6 +2,7 @@
 import { withTimeout } from '../../src/doctor/check.ts';
 import type { FakeDiscord, FakeHuman } from '../../test/fakes/fake-discord/index.ts';
 import type { FakeGemini, FakeLiveConnection } from '../../test/fakes/fake-gemini/index.ts';
+import { type E2eeReport, e2eeReport } from './e2ee.ts';
 import {
   botAudioMsSince,
   firstBotPacket,
@@ -44,6 +45,8 @@ export interface SceneResult {
   geminiToVoiceMs: { what: string; ms: number }[];
   bargeInMs: number;
   conn: FakeLiveConnection;
+  /** The call's end-to-end encryption while the bot was still in it. */
+  e2ee: E2eeReport;
 }
 
 export interface SceneContext {
@@ -78,6 +81,7 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
     geminiToVoiceMs: [],
     bargeInMs: 0,
     conn: undefined as never,
+    e2ee: undefined as never,
   };
 
   /** A person speaks (in real time); returns when the last packet was sent and Gemini got the silence tail. */
@@ -249,6 +253,7 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
     'the bot answering the @mention in the text channel',
   );
 
+  result.e2ee = e2eeReport(discord, voice.id, [alice.name, bob.name]);
   narrator.step('alice runs /leave');
   narrator.line('⌨️  alice: /leave');
   const leave = await alice.slash('leave');

@@ -1,5 +1,5 @@
 // Builds the discord.js client with the intents the bot needs and the configurable REST base.
-import { Client, GatewayIntentBits, Options } from 'discord.js';
+import { Client, GatewayIntentBits, Options, type WebSocketOptions } from 'discord.js';
 import type { Config } from '../config.ts';
 
 /**
@@ -13,8 +13,13 @@ export const BOT_INTENTS = [
   GatewayIntentBits.GuildMessages,
 ] as const;
 
-export function createDiscordClient(config: Pick<Config, 'DISCORD_API_URL'>): Client {
+export function createDiscordClient(
+  config: Pick<Config, 'DISCORD_API_URL'>,
+  /** How identifies are spaced (discord/identify-throttler.ts); discord.js's per-process one if absent. */
+  buildIdentifyThrottler?: WebSocketOptions['buildIdentifyThrottler'],
+): Client {
   return new Client({
+    ...(buildIdentifyThrottler === undefined ? {} : { ws: { buildIdentifyThrottler } }),
     intents: [...BOT_INTENTS],
     rest: { api: config.DISCORD_API_URL },
     // The bot never reads old messages; keep memory flat in thousands of guilds.

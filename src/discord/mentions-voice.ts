@@ -16,8 +16,10 @@ export type VoiceAnswer = { text: string; cutOff: boolean } | null;
 
 /**
  * Images go first (as video frames) so the model has them when the question arrives. The answer
- * is the output transcription from the question until the first turnComplete that ended a turn
- * with words in it (a turn already in progress may end first with none of ours).
+ * is the output transcription of the first turn that starts after the question: if the model was
+ * answering something else when it was asked, that turn's words and its turnComplete are skipped
+ * (models that take the question as a clientContent turn cut that answer short; others finish it).
+ * Then the first turnComplete of a turn with words ends the answer.
  */
 export async function askVoiceSession(
   live: LiveSession,
@@ -29,6 +31,8 @@ export async function askVoiceSession(
   return new Promise<VoiceAnswer>((resolve) => {
     let text = '';
     let cutOff = false;
+    // The turn in progress when the question went out belongs to someone else.
+    let skipping = live.modelTurnActive;
     const finish = (answer: VoiceAnswer) => {
       options.clock.clearTimeout(timer);
       live.off('outputTranscript', onText);
@@ -38,12 +42,16 @@ export async function askVoiceSession(
       resolve(answer);
     };
     const onText = (event: { text: string }) => {
-      text += event.text;
+      if (!skipping) text += event.text;
     };
     const onInterrupted = () => {
-      cutOff = text.trim() !== '';
+      if (!skipping) cutOff = text.trim() !== '';
     };
     const onTurnComplete = () => {
+      if (skipping) {
+        skipping = false;
+        return;
+      }
       if (text.trim() !== '') finish({ text: text.trim(), cutOff });
     };
     const onState = (_old: unknown, next: { status: string }) => {

@@ -4,7 +4,8 @@ import type { Client, Message } from 'discord.js';
 import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { SessionRegistry } from '../guild/session-registry.ts';
-import { answerText } from '../live/text-answer.ts';
+import type { ModelAvailability } from '../live/model-availability.ts';
+import { answerText, TEXT_MODEL_GONE_CODE } from '../live/text-answer.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
@@ -23,6 +24,8 @@ export interface MentionHandlerOptions {
   client: Client;
   ai: GoogleGenAI;
   textModel: string;
+  /** Knows whether the text model is still offered; a 404 from it is recorded there. */
+  models: ModelAvailability;
   tools: ToolPort;
   sessions: SessionRegistry;
   store: Store;
@@ -128,10 +131,15 @@ export class MentionHandler {
     question: string,
     images: { data: Uint8Array; mimeType: string }[],
   ): Promise<void> {
+    const gone = this.#o.models.problem('text');
+    if (gone) {
+      await this.#reply(message, gone);
+      return;
+    }
     const stopTyping = this.#keepTyping(message);
     try {
       const history = await replyChain(message, botId, this.#o.historyMessages ?? 6);
-      const persona = this.#o.store.settings.get(message.guildId).persona;
+      const persona = (await this.#o.store.settings.get(message.guildId)).persona;
       const answer = await answerText({
         ai: this.#o.ai,
         model: this.#o.textModel,
@@ -147,6 +155,7 @@ export class MentionHandler {
           via: 'text',
         },
         signal: AbortSignal.timeout(this.#o.textTimeoutMs ?? 60_000),
+        modelGoneMessage: this.#o.models.sentence('text'),
       });
       const text = answer.text === '' ? "I don't have an answer to that." : neutraliseMentions(answer.text);
       await this.#replyLong(message, text);
@@ -199,6 +208,7 @@ export class MentionHandler {
     let sentence: string;
     if (error instanceof UserFacingError) {
       sentence = error.message;
+      if (error.code === TEXT_MODEL_GONE_CODE) this.#o.models.markGone('text');
     } else {
       sentence = 'Sorry, something went wrong while answering. Please try again.';
     }

@@ -8,6 +8,7 @@ import {
   type VoiceBasedChannel,
 } from 'discord.js';
 import { UserFacingError } from '../errors.ts';
+import { joinNames } from '../transcripts/format.ts';
 import { neededIn } from './permissions.ts';
 
 export interface GuildContext {
@@ -67,7 +68,7 @@ export function requireBotCanJoin(guild: Guild, channel: VoiceBasedChannel): voi
     .map((p) => p.label);
   if (missing.length > 0) {
     throw new UserFacingError(
-      `I need the ${joinWords(missing)} permission${missing.length > 1 ? 's' : ''} in ${channel.toString()}. Ask a server admin to grant them.`,
+      `I need the ${joinNames(missing, 'and')} permission${missing.length > 1 ? 's' : ''} in ${channel.toString()}. Ask a server admin to grant them.`,
       'BOT_MISSING_VOICE_PERMISSIONS',
     );
   }
@@ -80,9 +81,4 @@ export function requireManageGuild(member: Pick<GuildMember, 'permissions'>): vo
   if (!member.permissions.has(PermissionFlagsBits.ManageGuild)) {
     throw new UserFacingError('Only people with the Manage Server permission can do that.', 'NOT_A_MANAGER');
   }
-}
-
-function joinWords(words: string[]): string {
-  if (words.length <= 1) return words.join('');
-  return `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
 }

@@ -23,10 +23,16 @@ export function settingValueText(key: SettingKey, settings: Readonly<GuildSettin
   }
 }
 
-/** Every effective setting, one line each (values are user text: the caller disables mentions). */
-export function settingsSummary(settings: Readonly<GuildSettings>): string {
+/**
+ * Every effective setting, one line each (values are user text: the caller disables mentions).
+ * `noteFor` replaces a value the chosen model decides itself (e.g. proactive audio always on).
+ */
+export function settingsSummary(
+  settings: Readonly<GuildSettings>,
+  noteFor: (key: SettingKey) => string | undefined = () => undefined,
+): string {
   return SETTING_KEYS.map(
-    (key) => `**${SETTING_SPECS[key].label}:** ${settingValueText(key, settings)}`,
+    (key) => `**${SETTING_SPECS[key].label}:** ${noteFor(key) ?? settingValueText(key, settings)}`,
   ).join('\n');
 }
 

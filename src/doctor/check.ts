@@ -1,4 +1,5 @@
 // Doctor check results: one line each, ✓ / ✗ / – (skipped), and a fix for every ✗.
+import { raceTimeout, systemClock } from '../clock.ts';
 
 export type CheckStatus = 'ok' | 'fail' | 'skip';
 
@@ -29,14 +30,8 @@ export function formatResult(result: CheckResult): string {
 }
 
 /** Bounds a network step so the doctor always finishes; rejects with a readable message. */
-export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms / 1000} s`)), ms);
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  return raceTimeout(promise, ms, systemClock, (): never => {
+    throw new Error(`${what}: no answer within ${ms / 1000} s`);
   });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -1,6 +1,7 @@
-// Doctor checks against Gemini: a Live session (setup, 1 s of silence, close) and one generateContent call.
+// Doctor checks against Gemini: each model looked up, a Live session (setup, 1 s of silence, close), one generateContent call.
 import type { GoogleGenAI } from '@google/genai';
-import type { Config } from '../config.ts';
+import { type Config, DEFAULT_TEXT_MODEL } from '../config.ts';
+import { lookUpModel, type ModelRole } from '../live/model-availability.ts';
 import { LiveSession } from '../live/session.ts';
 import { DEFAULT_LIVE_MODEL, DEFAULT_LIVE_SETTINGS } from '../live/settings.ts';
 import type { ToolPort } from '../live/tool-port.ts';
@@ -29,6 +30,8 @@ export async function checkGeminiLive(
 ): Promise<CheckResult> {
   const model = config.GEMINI_LIVE_MODEL;
   const name = `Gemini Live (${model})`;
+  const gone = await modelGone(ai, name, model, 'live');
+  if (gone) return gone;
   const session = new LiveSession({
     ai,
     settings: {
@@ -73,6 +76,35 @@ export async function checkGeminiLive(
   }
 }
 
+const MODEL_FIX: Record<ModelRole, { variable: string; replacement: string; method: string }> = {
+  live: { variable: 'GEMINI_LIVE_MODEL', replacement: DEFAULT_LIVE_MODEL, method: 'bidiGenerateContent' },
+  text: { variable: 'GEMINI_TEXT_MODEL', replacement: DEFAULT_TEXT_MODEL, method: 'generateContent' },
+};
+
+/**
+ * ✗ when models.get says the model is gone or does not offer the role's method; null when it is
+ * offered or the lookup itself failed (the session check that follows then says why).
+ */
+async function modelGone(
+  ai: GoogleGenAI,
+  name: string,
+  model: string,
+  role: ModelRole,
+): Promise<CheckResult | null> {
+  const found = await lookUpModel(ai, model, role, CONNECT_TIMEOUT_MS);
+  if (found.kind === 'offered' || found.kind === 'unknown') return null;
+  const { variable, replacement, method } = MODEL_FIX[role];
+  const fix =
+    model === replacement
+      ? `set ${variable} in .env to a current model from Google's deprecations page (https://ai.google.dev/gemini-api/docs/deprecations)`
+      : `set ${variable}=${replacement} in .env (or leave it empty for that default); Google retires models, previews with little notice`;
+  const detail =
+    found.kind === 'missing'
+      ? `Google does not offer ${model} any more (models.get: not found; retired or misspelt)`
+      : `${model} exists but does not offer ${method} (it offers ${found.methods.join(', ') || 'nothing'})`;
+  return fail(name, detail, fix);
+}
+
 function liveFailure(name: string, model: string, error: unknown, baseUrl: string | undefined): CheckResult {
   // With no retries allowed, "reconnect exhausted" wraps the one real failure: report that one.
   const wrapped = error as { code?: string; cause?: unknown };
@@ -113,6 +145,8 @@ function liveFailure(name: string, model: string, error: unknown, baseUrl: strin
 export async function checkGeminiText(config: GeminiConfig, ai: GoogleGenAI): Promise<CheckResult> {
   const model = config.GEMINI_TEXT_MODEL;
   const name = `Gemini text (${model})`;
+  const gone = await modelGone(ai, name, model, 'text');
+  if (gone) return gone;
   const abort = new AbortController();
   try {
     const started = performance.now();
@@ -141,7 +175,7 @@ export async function checkGeminiText(config: GeminiConfig, ai: GoogleGenAI): Pr
       return fail(
         name,
         `model not found (404)`,
-        'set GEMINI_TEXT_MODEL to a text model, e.g. gemini-2.5-flash',
+        `set GEMINI_TEXT_MODEL to a text model, e.g. ${DEFAULT_TEXT_MODEL} (or leave it empty for that default)`,
       );
     }
     if (e.status === 429) {

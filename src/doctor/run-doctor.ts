@@ -10,7 +10,7 @@ import { type CheckResult, fail, formatResult, ok, skip } from './check.ts';
 import { checkDiscord } from './discord-checks.ts';
 import { checkGeminiLive, checkGeminiText } from './gemini-checks.ts';
 import { checkCodec, checkNode, checkVoiceLibraries } from './runtime-checks.ts';
-import { checkDataDir } from './store-check.ts';
+import { checkStore } from './store-check.ts';
 
 export interface DoctorOptions {
   /** Where each finished line goes (the terminal). */
@@ -66,7 +66,7 @@ export async function runDoctor(loaded: LoadedConfig, options: DoctorOptions): P
       checkGeminiText(config, ai),
     ]);
     for (const result of [...discord, live, text]) report(result);
-    report(checkDataDir(config));
+    report(await checkStore(config));
   } finally {
     reminders.dispose();
   }

@@ -4,6 +4,10 @@ import type { Clock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import type { LiveSession } from '../live/session.ts';
 import type { Logger } from '../log.ts';
+import { DaveReceiveGuard, type DaveStatus } from '../voice/dave-guard.ts';
+
+export type { DaveStatus } from '../voice/dave-guard.ts';
+
 import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
 import { VOICE_END_MESSAGES } from '../voice/voice-end-messages.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
@@ -44,7 +48,7 @@ export interface GuildSessionOptions {
   log: Logger;
   roster: VoiceRoster;
   notices: NoticeSink;
-  /** False for people who opted out: their audio is never subscribed to. */
+  /** False for people who opted out: their audio is never subscribed to. Asked per packet: keep it O(1). */
   mayListenTo(userId: string): boolean;
   silenceTailMs: number;
   /** How long the bot stays in a channel with no humans before leaving (ms); read when the room empties. */
@@ -53,8 +57,6 @@ export interface GuildSessionOptions {
 }
 
 export type SessionEnd = { code: string; message: string };
-
-const OPT_OUT_RECHECK_MS = 2_000;
 
 const SESSION_IDLE_MESSAGE =
   'Everyone left the voice channel, so I left too. Use /join when you are back to pick up where we left off.';
@@ -87,12 +89,12 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   readonly #options: GuildSessionOptions;
   readonly #log: Logger;
   #receiver: SpeakerReceiver | null = null;
+  #dave: DaveReceiveGuard | null = null;
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
   #voice: VoiceLink | null = null;
   #idleTimer: unknown = null;
   #ending: Promise<void> | null = null;
-  readonly #listenCache = new Map<string, { allowed: boolean; at: number }>();
 
   constructor(options: GuildSessionOptions) {
     super();
@@ -127,6 +129,31 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   /** Malformed or hostile voice datagrams dropped so far (kept after the session ended, for metrics). */
   get rejectedDatagrams(): number {
     return this.#voice?.rejectedDatagrams ?? 0;
+  }
+
+  /** The call's end-to-end encryption (DAVE) now; null before voice is wired. */
+  daveStatus(): DaveStatus | null {
+    return this.#dave?.status(this.#options.roster.humansIn(this.#voiceChannelId)) ?? null;
+  }
+
+  /** Resolves with the DAVE status once the call is end-to-end encrypted for us, or after timeoutMs. */
+  whenEncrypted(timeoutMs: number): Promise<DaveStatus | null> {
+    const voice = this.#state.status === 'active' ? this.#state.voice : null;
+    const now = this.daveStatus();
+    if (!voice || now?.encrypted) return Promise.resolve(now);
+    const clock = this.#options.clock;
+    return new Promise((resolve) => {
+      const finish = (): void => {
+        voice.off('daveTransitioned', check);
+        clock.clearTimeout(timer);
+        resolve(this.daveStatus());
+      };
+      const check = (): void => {
+        if (this.daveStatus()?.encrypted) finish();
+      };
+      const timer = clock.setTimeout(finish, timeoutMs);
+      voice.on('daveTransitioned', check);
+    });
   }
 
   /** Joins voice and opens Live; rejects with a UserFacingError that says what went wrong. */
@@ -199,21 +226,23 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Someone opted out mid-session: stop hearing them at once. */
   stopListeningTo(userId: string): void {
-    this.#listenCache.set(userId, { allowed: false, at: this.#options.clock.now() });
     this.#receiver?.forget(userId);
     this.#uplink?.removeSpeaker(userId);
   }
 
+  /** Someone opted back in: hear them from their next packet, even mid-sentence. */
+  startListeningTo(userId: string): void {
+    if (this.#options.roster.humansIn(this.#voiceChannelId).includes(userId))
+      this.#receiver?.listenTo(userId);
+  }
+
   /**
-   * Opt-outs can be made from another shard's process, so they are re-read every few seconds
-   * while someone speaks rather than only when their subscription starts.
+   * Asked for every packet, not only when a subscription starts: an opt-out made in another
+   * process reaches the store's memory within milliseconds and must silence the next 20 ms
+   * frame, and an /optin must be heard from the next word on.
    */
   #mayListen(userId: string): boolean {
-    const now = this.#options.clock.now();
-    const cached = this.#listenCache.get(userId);
-    if (cached && now - cached.at < OPT_OUT_RECHECK_MS) return cached.allowed;
     const allowed = this.#options.mayListenTo(userId);
-    this.#listenCache.set(userId, { allowed, at: now });
     if (!allowed) this.stopListeningTo(userId);
     return allowed;
   }
@@ -229,9 +258,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       silenceTailMs: o.silenceTailMs,
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
+    const dave = new DaveReceiveGuard(() => voice.daveSession);
     const receiver = new SpeakerReceiver(voice.receiver, {
       log: this.#log,
       shouldListen: (userId) => !o.roster.isBot(userId) && this.#mayListen(userId),
+      admit: (userId, packet) => dave.admit(userId, packet),
     });
     receiver.on('packet', (userId, packet) => {
       if (this.#mayListen(userId)) uplink.pushOpus(userId, packet);
@@ -248,6 +279,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       this.#checkRoom();
     });
     this.#receiver = receiver;
+    this.#dave = dave;
     this.#uplink = uplink;
     this.#downlink = downlink;
     this.#voice = voice;

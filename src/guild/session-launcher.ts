@@ -5,15 +5,21 @@ import type { Clock } from '../clock.ts';
 import type { Config } from '../config.ts';
 import { textChannelSink, voiceRosterOf } from '../discord/guild-adapters.ts';
 import { UserFacingError } from '../errors.ts';
+import type { ModelAvailability } from '../live/model-availability.ts';
+import { MODEL_GONE_CODE } from '../live/open-socket.ts';
 import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
-import type { Store } from '../store/index.ts';
+import type { GuildSettings, Store } from '../store/index.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
 import { liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
+
+export const STORE_UNAVAILABLE_CODE = 'STORE_UNAVAILABLE';
+export const STORE_UNAVAILABLE_MESSAGE =
+  'I cannot reach my database right now, so I cannot start a voice session; please try again in a minute.';
 
 export interface SessionLauncherDeps {
   config: Config;
@@ -24,6 +30,8 @@ export interface SessionLauncherDeps {
   tools: ToolPort & { abortAll(reason: string, guildId?: string): void };
   store: Store;
   sessions: SessionRegistry;
+  /** Refuses /join with one sentence while the Live model is known to be gone. */
+  models: ModelAvailability;
   /** Transcripts, metrics, …: told about every session. */
   observers?: readonly SessionObserver[];
   /** How often voice time is written and the budget checked (ms); default the meter's (10 s). */
@@ -49,27 +57,29 @@ export class SessionLauncher {
     this.#usage = usageMeter({
       store: deps.store,
       clock: deps.clock,
+      log: deps.log,
       ...(deps.usageMeterIntervalMs === undefined ? {} : { intervalMs: deps.usageMeterIntervalMs }),
     });
   }
 
-  launch(request: LaunchRequest): Promise<GuildSession> {
-    const { config, store, clock, audio, tools, ai, sessions } = this.#deps;
+  async launch(request: LaunchRequest): Promise<GuildSession> {
+    const gone = this.#deps.models.problem('live');
+    if (gone) throw new UserFacingError(gone, MODEL_GONE_CODE);
+    try {
+      return await this.#launch(request);
+    } catch (error) {
+      if ((error as { code?: unknown }).code === MODEL_GONE_CODE) this.#deps.models.markGone('live');
+      throw error;
+    }
+  }
+
+  async #launch(request: LaunchRequest): Promise<GuildSession> {
+    const { config, store, clock, audio, tools, ai, sessions, models } = this.#deps;
     const { guild, voiceChannelId } = request;
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
-    const settings = store.settings.get(guildId);
-    if (store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes) <= 0) {
-      return Promise.reject(
-        new UserFacingError(
-          `This server's daily voice budget (${settings.dailyVoiceMinutes} min) is used up. It resets at midnight UTC.`,
-          BUDGET_SPENT_CODE,
-        ),
-      );
-    }
+    const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh, log);
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
-    if (request.fresh) store.handles.clear(guildId);
-    const resumeHandle = request.fresh ? undefined : store.handles.latest(guildId)?.handle;
 
     const createLive = () => {
       const live = new LiveSession({
@@ -78,16 +88,26 @@ export class SessionLauncher {
         tools,
         origin: { guildId, channelId: textChannelId, userId: null, via: 'live' },
         logger: log.child({ part: 'live' }),
+        modelGoneMessage: models.sentence('live'),
         ...(resumeHandle === undefined ? {} : { resumeHandle }),
       });
-      // Persisted so a /join after a restart continues the same conversation (~2 h).
-      live.on('handle', (handle) => store.handles.save(guildId, handle));
+      // Retired while running (seen on a reconnect): later /joins are refused at once.
+      live.on('fatal', (error) => error.code === MODEL_GONE_CODE && models.markGone('live'));
+      // Persisted so a /join after a restart continues the same conversation (~2 h). Without the
+      // database the conversation goes on; only a later resume or the day's token count misses it.
+      live.on('handle', (handle) =>
+        store.handles
+          .save(guildId, handle)
+          .catch((error: unknown) => log.warn({ err: error }, 'handle not saved')),
+      );
       live.on('usage', (usage) =>
-        store.usage.add(guildId, {
-          promptTokens: usage.promptTokens,
-          responseTokens: usage.responseTokens,
-          totalTokens: usage.totalTokens,
-        }),
+        store.usage
+          .add(guildId, {
+            promptTokens: usage.promptTokens,
+            responseTokens: usage.responseTokens,
+            totalTokens: usage.totalTokens,
+          })
+          .catch((error: unknown) => log.warn({ err: error }, 'token usage not saved')),
       );
       return live;
     };
@@ -112,9 +132,37 @@ export class SessionLauncher {
           notices: textChannelSink(guild.client, textChannelId),
           mayListenTo: (userId) => !store.optOuts.has(userId),
           silenceTailMs: config.SILENCE_TAIL_MS,
-          idleLeaveMs: () => store.settings.get(guildId).idleLeaveSeconds * 1000,
+          idleLeaveMs: () => store.settings.current(guildId).idleLeaveSeconds * 1000,
           observers: [lifecycle, this.#usage, ...(this.#deps.observers ?? [])],
         }),
     );
+  }
+
+  /** What a /join reads from the database; any failure there becomes one clear sentence. */
+  async #readGuild(
+    guildId: string,
+    fresh: boolean,
+    log: Logger,
+  ): Promise<{ settings: Readonly<GuildSettings>; resumeHandle: string | undefined }> {
+    const { store } = this.#deps;
+    let settings: Readonly<GuildSettings>;
+    let remaining: number;
+    let resumeHandle: string | undefined;
+    try {
+      settings = await store.settings.get(guildId);
+      remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
+      if (remaining > 0 && fresh) await store.handles.clear(guildId);
+      else if (remaining > 0) resumeHandle = (await store.handles.latest(guildId))?.handle;
+    } catch (error) {
+      log.error({ err: error }, 'database unavailable for /join');
+      throw new UserFacingError(STORE_UNAVAILABLE_MESSAGE, STORE_UNAVAILABLE_CODE, { cause: error });
+    }
+    if (remaining <= 0) {
+      throw new UserFacingError(
+        `This server's daily voice budget (${settings.dailyVoiceMinutes} min) is used up. It resets at midnight UTC.`,
+        BUDGET_SPENT_CODE,
+      );
+    }
+    return { settings, resumeHandle };
   }
 }

@@ -5,7 +5,7 @@ import { BotError, UserFacingError } from '../errors.ts';
 import { scrubSecrets } from '../log.ts';
 import { CONFIG_INVALID_MESSAGE, setupRejectedMessage } from './end-messages.ts';
 import { guardFrames } from './frame-guard.ts';
-import type { LiveSetup } from './protocol.ts';
+import type { LiveSetup } from './setup.ts';
 
 export interface CloseInfo {
   code: number;
@@ -24,10 +24,23 @@ export interface OpenSocketOptions {
   onInvalidFrame(issue: string): void;
   /** The socket closed after the connection was established (never called for a failed attempt). */
   onClose(info: CloseInfo): void;
+  /** What the guild is told when the server says the model is unknown or retired. */
+  modelGoneMessage?: string;
 }
 
 /** Close codes the server uses for a setup it will never accept (bad key, model, config). */
 export const SETUP_REJECTED_CODES: ReadonlySet<number> = new Set([1007, 1008]);
+
+/** The error code of a setup closed because the model is unknown or no longer offers Live. */
+export const MODEL_GONE_CODE = 'LIVE_MODEL_UNAVAILABLE';
+
+/**
+ * The server's 1008 for a model it does not know or that does not offer Live: "models/X is not
+ * found for API version v1beta, or is not supported for bidiGenerateContent." (Google's wording).
+ */
+export function isModelGone(info: CloseInfo): boolean {
+  return info.code === 1008 && /not found|not supported for bidiGenerateContent/i.test(info.reason);
+}
 
 /**
  * Resolves once the server answered setup. Rejects with LIVE_SETUP_REJECTED (not retryable),
@@ -97,7 +110,7 @@ export async function openSocket(options: OpenSocketOptions): Promise<OpenedSock
     return { session: outcome, closed: closedPromise, closedEarly: () => closed };
   } catch (error) {
     if (error instanceof BotError) throw error;
-    throw classifyFailure(error, closed, socket);
+    throw classifyFailure(error, closed, socket, options.modelGoneMessage);
   } finally {
     options.clock.clearTimeout(timer);
     options.signal.removeEventListener('abort', onAbort);
@@ -108,7 +121,11 @@ function classifyFailure(
   error: unknown,
   closed: CloseInfo | undefined,
   socket: { close(): void } | undefined,
+  modelGoneMessage: string | undefined,
 ) {
+  if (closed && modelGoneMessage && isModelGone(closed)) {
+    return new UserFacingError(modelGoneMessage, MODEL_GONE_CODE, { cause: error, closeCode: closed.code });
+  }
   if (closed && SETUP_REJECTED_CODES.has(closed.code)) {
     const reason = cleanReason(closed.reason);
     return new UserFacingError(setupRejectedMessage(closed.code, reason), 'LIVE_SETUP_REJECTED', {

@@ -73,6 +73,8 @@ export interface LiveSessionOptions {
   freshSessionAfterMs?: number;
   /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
   goAwayMarginMs?: number;
+  /** The guild's sentence when Gemini says the model is unknown or retired (one for setup and later). */
+  modelGoneMessage?: string;
   clock?: Clock;
   random?: () => number;
 }

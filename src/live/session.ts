@@ -5,8 +5,14 @@ import { type Clock, systemClock } from '../clock.ts';
 import { BotError, UserFacingError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
 import { reconnectExhaustedMessage, sessionRejectedMessage } from './end-messages.ts';
-import { type CloseInfo, openSocket, SETUP_REJECTED_CODES } from './open-socket.ts';
-import { buildSetup, type LiveEvent } from './protocol.ts';
+import {
+  type CloseInfo,
+  isModelGone,
+  MODEL_GONE_CODE,
+  openSocket,
+  SETUP_REJECTED_CODES,
+} from './open-socket.ts';
+import type { LiveEvent } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
 import { type InvalidServerEvent, parseServerMessage } from './server-events.ts';
 import type {
@@ -16,6 +22,8 @@ import type {
   LiveSessionOptions,
   LiveState,
 } from './session-types.ts';
+import { buildSetup, runsNonBlocking } from './setup.ts';
+import type { ResponseScheduling } from './tool-port.ts';
 import { ToolRunner } from './tool-runner.ts';
 import { LiveUplink } from './uplink.ts';
 
@@ -71,7 +79,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       now: () => this.#clock.now(),
       onStarted: (call) => this.emit('toolCallStarted', call),
       onFinished: (call) => this.emit('toolCallFinished', call),
-      respond: (id, name, response) => this.#uplink.toolResponse(id, name, response),
+      schedulingFor: (name, ok) => this.#schedulingFor(name, ok),
+      respond: (id, name, response, scheduling) => this.#uplink.toolResponse(id, name, response, scheduling),
     });
   }
 
@@ -112,9 +121,24 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#uplink.audioStreamEnd();
   }
 
-  /** A typed user turn (e.g. an @mention answered through the voice session). */
+  /**
+   * A typed user turn (e.g. an @mention answered through the voice session). Where the model takes
+   * client content for the whole session it goes as its own user turn, which ends (interrupts) an
+   * answer in progress, so the next answer is this question's; otherwise as realtime text.
+   */
   sendText(text: string): void {
-    this.#uplink.text(text);
+    if (this.#capabilities.clientContentTurns) this.#uplink.userTurn(text);
+    else this.#uplink.text(text);
+  }
+
+  /** True from the model's first words of a turn until its turnComplete. */
+  get modelTurnActive(): boolean {
+    return this.#modelTurnActive;
+  }
+
+  /** What this session's model accepts (for callers that adapt, e.g. typed questions). */
+  get capabilities(): Readonly<ModelCapabilities> {
+    return this.#capabilities;
   }
 
   /** One video frame; returns false (and counts it) when not ready or within ~1 s of the last one. */
@@ -166,6 +190,7 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
           onMessage: (message) => generation === this.#generation && this.#onMessage(message),
           onInvalidFrame: (issue) => this.#onInvalidEvent({ kind: 'frame', issue }),
           onClose: (info) => generation === this.#generation && this.#onSocketClosed(info),
+          ...(this.#options.modelGoneMessage ? { modelGoneMessage: this.#options.modelGoneMessage } : {}),
         });
         this.#socketClosed = opened.closed;
         if (this.#isClosed()) {
@@ -200,6 +225,14 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       tools: this.#options.tools.declarations(),
       ...(this.#handle ? { resumeHandle: this.#handle } : {}),
     });
+  }
+
+  /** Scheduling is only sent for functions that run NON_BLOCKING, on models that take it. */
+  #schedulingFor(name: string, ok: boolean): ResponseScheduling | undefined {
+    if (!this.#capabilities.responseScheduling) return undefined;
+    const spec = this.#options.tools.declarations().find((declaration) => declaration.name === name);
+    if (!spec || !runsNonBlocking(spec, this.#capabilities)) return undefined;
+    return ok ? spec.scheduling?.ok : spec.scheduling?.error;
   }
 
   #becomeReady(session: Session, reason: CloseReason | null, resumed: boolean): void {
@@ -305,6 +338,11 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#budget.connectionEnded(upForMs);
     const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
     this.#options.logger.warn({ code: info.code, upForMs: Math.round(upForMs) }, 'live socket closed');
+    const goneMessage = this.#options.modelGoneMessage;
+    if (goneMessage && isModelGone(info)) {
+      this.#fail(new UserFacingError(goneMessage, MODEL_GONE_CODE, { closeCode: info.code }));
+      return;
+    }
     if (SETUP_REJECTED_CODES.has(info.code)) {
       if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
         this.#fail(

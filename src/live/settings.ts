@@ -2,6 +2,7 @@
 import { DEFAULT_VOICE } from './voices.ts';
 
 export type Sensitivity = 'high' | 'low';
+export type ThinkingLevelName = 'minimal' | 'low' | 'medium' | 'high';
 
 export interface LiveSettings {
   /** Model name without the `models/` prefix. */
@@ -24,15 +25,18 @@ export interface LiveSettings {
   proactiveAudio?: boolean;
   /** Only sent to models that accept it. */
   affectiveDialog?: boolean;
-  /** Only sent to models that accept thinking config. */
+  /** Only sent to models that take thinking as a token budget (2.5). */
   thinkingBudget?: number;
+  /** Only sent to models that take thinking as a level (3.1, 3.8 extended thinking). */
+  thinkingLevel?: ThinkingLevelName;
   /** Sliding-window compression (tokens); false = off, which limits audio sessions to ~15 min. */
   compression: { triggerTokens: number; targetTokens: number } | false;
   /** Uplink chunk length in ms of 16 kHz audio (20-100 ms is the documented sweet spot). */
   inputChunkMs: number;
 }
 
-export const DEFAULT_LIVE_MODEL = 'gemini-2.5-flash-native-audio-preview-12-2025';
+/** Google's recommended default Live model since 2026-09-15 (GA); see capabilities.ts for sources. */
+export const DEFAULT_LIVE_MODEL = 'gemini-3.8-live';
 
 export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({
   model: DEFAULT_LIVE_MODEL,

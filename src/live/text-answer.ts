@@ -9,8 +9,8 @@ import type {
 import { FunctionCallingConfigMode } from '@google/genai';
 import { UserFacingError } from '../errors.ts';
 import { bytesToBase64 } from './pcm-base64.ts';
-import { buildTools } from './protocol.ts';
-import type { FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
+import { buildTools } from './setup.ts';
+import { functionResponsePayload, type ToolCallOrigin, type ToolPort } from './tool-port.ts';
 
 export interface TextAnswerRequest {
   ai: GoogleGenAI;
@@ -25,18 +25,16 @@ export interface TextAnswerRequest {
   signal: AbortSignal;
   /** Rounds of function calls before the model must answer in words. */
   maxToolRounds?: number;
+  /** The sentence when the API says the model is unknown or retired (404). */
+  modelGoneMessage?: string;
 }
 
-export interface TextToolCall {
-  name: string;
-  args: Record<string, unknown>;
-  result: FunctionCallResult;
-  durationMs: number;
-}
+/** The error code of an answer refused because the text model is unknown or retired. */
+export const TEXT_MODEL_GONE_CODE = 'TEXT_MODEL_UNAVAILABLE';
 
+/** Tool calls made on the way are reported by the tool registry itself (its onCall), not here. */
 export interface TextAnswer {
   text: string;
-  toolCalls: TextToolCall[];
 }
 
 const DEFAULT_MAX_TOOL_ROUNDS = 4;
@@ -47,8 +45,7 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
     parts: [{ text: turn.text }],
   }));
   contents.push({ role: 'user', parts: [{ text: request.question }, ...imageParts(request.images ?? [])] });
-  const tools = buildTools(request.tools.declarations(), false, { nonBlockingTools: false });
-  const toolCalls: TextToolCall[] = [];
+  const tools = buildTools(request.tools.declarations(), false, null);
   const maxRounds = request.maxToolRounds ?? DEFAULT_MAX_TOOL_ROUNDS;
   for (let round = 0; ; round++) {
     const config: GenerateContentConfig = { abortSignal: request.signal };
@@ -62,24 +59,22 @@ export async function answerText(request: TextAnswerRequest): Promise<TextAnswer
     const response = await generate(request, contents, config);
     const content = response.candidates?.[0]?.content;
     const calls = (content?.parts ?? []).flatMap((part) => (part.functionCall ? [part.functionCall] : []));
-    if (calls.length === 0 || round >= maxRounds) return { text: textOf(content?.parts ?? []), toolCalls };
+    if (calls.length === 0 || round >= maxRounds) return { text: textOf(content?.parts ?? []) };
     contents.push({ role: 'model', parts: content?.parts ?? [] });
     const responses: Part[] = [];
     for (const call of calls) {
       const name = call.name ?? '';
       const args = call.args ?? {};
-      const startedAt = performance.now();
       const result = await request.tools.call(
         { id: call.id ?? `text-${round}-${responses.length}`, name, args },
         request.origin,
         request.signal,
       );
-      toolCalls.push({ name, args, result, durationMs: Math.round(performance.now() - startedAt) });
       responses.push({
         functionResponse: {
           ...(call.id ? { id: call.id } : {}),
           name,
-          response: result as Record<string, unknown>,
+          response: functionResponsePayload(result),
         },
       });
     }
@@ -103,6 +98,14 @@ async function generate(
         {
           cause: error,
         },
+      );
+    }
+    if ((error as { status?: number }).status === 404) {
+      // "models/X is not found … or is not supported for generateContent": retired or unknown.
+      throw new UserFacingError(
+        request.modelGoneMessage ?? `The Gemini text model ${request.model} is not available.`,
+        TEXT_MODEL_GONE_CODE,
+        { cause: error },
       );
     }
     throw new UserFacingError(

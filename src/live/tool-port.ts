@@ -5,9 +5,20 @@ export interface FunctionDeclarationSpec {
   name: string;
   description: string;
   parameters?: Record<string, unknown>;
-  /** Live only, on models that support it: the model keeps talking while the tool runs. */
-  behavior?: 'NON_BLOCKING';
+  /**
+   * Live only. NON_BLOCKING (where the model supports it): the model keeps talking while the tool
+   * runs. Omitted = BLOCKING: the model waits for the result (quick tools).
+   */
+  behavior?: 'BLOCKING' | 'NON_BLOCKING';
+  /**
+   * For NON_BLOCKING tools on models that take it: what the model does when the result arrives,
+   * after a success and after a failure. INTERRUPT = speak of it at once, WHEN_IDLE = after the
+   * current answer, SILENT = only remember it.
+   */
+  scheduling?: { ok: ResponseScheduling; error: ResponseScheduling };
 }
+
+export type ResponseScheduling = 'INTERRUPT' | 'WHEN_IDLE' | 'SILENT';
 
 export interface FunctionCallRequest {
   /** Echoed back in the response; Gemini matches responses to calls by it. */
@@ -25,8 +36,11 @@ export interface ToolCallOrigin {
   via: 'live' | 'text';
 }
 
-/** The result Gemini reads: `{ output }` on success or `{ error }` with a readable sentence. */
-export type FunctionCallResult = { output: unknown } | { error: string };
+/**
+ * The result Gemini reads: `{ output }` on success or `{ error }` with a readable sentence, and
+ * whether calling again could help (the Live models otherwise re-call tools in sweeps).
+ */
+export type FunctionCallResult = { output: unknown } | { error: string; retryable: boolean };
 
 export interface ToolPort {
   declarations(): FunctionDeclarationSpec[];
@@ -36,4 +50,14 @@ export interface ToolPort {
     origin: ToolCallOrigin,
     signal: AbortSignal,
   ): Promise<FunctionCallResult>;
+}
+
+/**
+ * What a function response says to Gemini. A status, whether a retry helps and a sentence on
+ * failure: the 3.8 Live migration notes describe the model re-calling tools two to five times in a
+ * row when a response does not say why it came back empty or failed.
+ */
+export function functionResponsePayload(result: FunctionCallResult): Record<string, unknown> {
+  if ('error' in result) return { status: 'error', retryable: result.retryable, message: result.error };
+  return { status: 'ok', output: result.output };
 }

@@ -1,5 +1,12 @@
 // Runs Gemini's function calls through the ToolPort, each with an AbortSignal cancellation can fire.
-import type { FunctionCallRequest, FunctionCallResult, ToolCallOrigin, ToolPort } from './tool-port.ts';
+import {
+  type FunctionCallRequest,
+  type FunctionCallResult,
+  functionResponsePayload,
+  type ResponseScheduling,
+  type ToolCallOrigin,
+  type ToolPort,
+} from './tool-port.ts';
 
 export interface ToolCallStarted {
   id: string;
@@ -20,12 +27,14 @@ export interface ToolRunnerOptions {
   now(): number;
   onStarted(call: ToolCallStarted): void;
   onFinished(call: ToolCallFinished): void;
+  /** The scheduling a response of this function carries, if the model takes one for it. */
+  schedulingFor(name: string, ok: boolean): ResponseScheduling | undefined;
   /** Sends the function response back to Gemini (with the call's id and name). */
-  respond(id: string, name: string, result: FunctionCallResult): void;
+  respond(id: string, name: string, response: Record<string, unknown>, scheduling?: ResponseScheduling): void;
 }
 
 /** What Gemini reads when a tool broke the ToolPort promise and threw. */
-const GENERIC_FAILURE: FunctionCallResult = { error: 'The tool failed unexpectedly.' };
+const GENERIC_FAILURE: FunctionCallResult = { error: 'The tool failed unexpectedly.', retryable: false };
 
 export class ToolRunner {
   readonly #options: ToolRunnerOptions;
@@ -71,7 +80,12 @@ export class ToolRunner {
       this.#options.onFinished({ ...info, cancelled: true, durationMs });
       return;
     }
-    this.#options.respond(call.id, call.name, result);
+    this.#options.respond(
+      call.id,
+      call.name,
+      functionResponsePayload(result),
+      this.#options.schedulingFor(call.name, !('error' in result)),
+    );
     this.#options.onFinished({ ...info, result, cancelled: false, durationMs });
   }
 }

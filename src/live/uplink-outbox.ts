@@ -1,6 +1,7 @@
 // Uplink shaping: fixed-size 16 kHz chunks, and a bounded in-order queue used while no socket is ready.
 import { Rechunker } from '../audio/chunker.ts';
 import { GEMINI_INPUT_RATE_HZ, samplesFor } from '../audio/pcm.ts';
+import type { ResponseScheduling } from './tool-port.ts';
 
 /** Re-chunks arbitrary PCM writes into chunks of `chunkMs` of 16 kHz audio. */
 export class Chunker extends Rechunker {
@@ -13,7 +14,14 @@ export type OutboxItem =
   | { kind: 'audio'; samples: Int16Array }
   | { kind: 'audioStreamEnd' }
   | { kind: 'text'; text: string }
-  | { kind: 'toolResponse'; id: string; name: string; response: Record<string, unknown> };
+  | { kind: 'userTurn'; text: string }
+  | {
+      kind: 'toolResponse';
+      id: string;
+      name: string;
+      response: Record<string, unknown>;
+      scheduling?: ResponseScheduling;
+    };
 
 /**
  * What the user said (and other sends) while the socket is being replaced. Audio is bounded by

@@ -1,8 +1,9 @@
 // Everything the session sends: straight to the ready socket, or queued in order while there is none.
-import type { Session } from '@google/genai';
+import { FunctionResponseScheduling, type Session } from '@google/genai';
 import { GEMINI_INPUT_RATE_HZ } from '../audio/pcm.ts';
 import { bytesToBase64, pcm16ToBase64 } from './pcm-base64.ts';
 import { INPUT_MIME_TYPE } from './protocol.ts';
+import type { ResponseScheduling } from './tool-port.ts';
 import { Chunker, Outbox, type OutboxItem } from './uplink-outbox.ts';
 
 export interface UplinkOptions {
@@ -20,6 +21,12 @@ export interface UplinkStats {
   largestHandoverBufferMs: number;
   droppedImages: number;
 }
+
+const SCHEDULING: Record<ResponseScheduling, FunctionResponseScheduling> = {
+  INTERRUPT: FunctionResponseScheduling.INTERRUPT,
+  WHEN_IDLE: FunctionResponseScheduling.WHEN_IDLE,
+  SILENT: FunctionResponseScheduling.SILENT,
+};
 
 export class LiveUplink {
   readonly #options: UplinkOptions;
@@ -65,12 +72,23 @@ export class LiveUplink {
     this.#send({ kind: 'audioStreamEnd' });
   }
 
+  /** Typed text as realtime input: it joins whatever the people are saying. */
   text(text: string): void {
     this.#send({ kind: 'text', text });
   }
 
-  toolResponse(id: string, name: string, response: Record<string, unknown>): void {
-    this.#send({ kind: 'toolResponse', id, name, response });
+  /** A typed turn of its own (clientContent, role user, turnComplete): interrupts a running answer. */
+  userTurn(text: string): void {
+    this.#send({ kind: 'userTurn', text });
+  }
+
+  toolResponse(
+    id: string,
+    name: string,
+    response: Record<string, unknown>,
+    scheduling?: ResponseScheduling,
+  ): void {
+    this.#send({ kind: 'toolResponse', id, name, response, ...(scheduling ? { scheduling } : {}) });
   }
 
   /** Frames are only worth sending live: none are queued, and at most one per interval. */
@@ -117,9 +135,22 @@ export class LiveUplink {
       case 'text':
         session.sendRealtimeInput({ text: item.text });
         return;
+      case 'userTurn':
+        session.sendClientContent({
+          turns: [{ role: 'user', parts: [{ text: item.text }] }],
+          turnComplete: true,
+        });
+        return;
       case 'toolResponse':
         session.sendToolResponse({
-          functionResponses: [{ id: item.id, name: item.name, response: item.response }],
+          functionResponses: [
+            {
+              id: item.id,
+              name: item.name,
+              response: item.response,
+              ...(item.scheduling ? { scheduling: SCHEDULING[item.scheduling] } : {}),
+            },
+          ],
         });
         return;
     }

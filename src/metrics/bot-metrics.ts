@@ -12,6 +12,7 @@ interface Seen {
   droppedMs: number;
   downlinkPackets: number;
   underrunFrames: number;
+  daveDecryptFailures: number;
 }
 
 /**
@@ -40,9 +41,10 @@ export class BotMetrics {
   readonly #droppedSeconds: Counter;
   readonly #downlinkPackets: Counter;
   readonly #underruns: Counter;
-  readonly #toolCalls: Counter<'tool' | 'outcome'>;
+  readonly #toolCalls: Counter<'tool' | 'outcome' | 'via'>;
   readonly #processFaults: Counter<'fault'>;
   readonly #invalidEvents: Counter<'kind'>;
+  readonly #daveDecryptFailures: Counter;
   #loopDelay: IntervalHistogram | null = null;
 
   constructor(options: { activeSessions: () => number }) {
@@ -94,10 +96,14 @@ export class BotMetrics {
       'voicebot_downlink_underrun_frames_total',
       '20 ms frames of silence played while waiting for Gemini audio mid-answer',
     );
+    this.#daveDecryptFailures = counter(
+      'voicebot_dave_decrypt_failures_total',
+      'End-to-end encrypted (DAVE) voice packets the bot could not decrypt (dropped, never decoded)',
+    );
     this.#toolCalls = new Counter({
       name: 'voicebot_tool_calls_total',
-      help: 'Tool calls from Gemini, by tool and outcome (ok, error, cancelled)',
-      labelNames: ['tool', 'outcome'],
+      help: 'Tool calls by tool, outcome (ok, error, cancelled) and origin (live, text, slash)',
+      labelNames: ['tool', 'outcome', 'via'],
       registers,
     });
     this.#processFaults = new Counter({
@@ -181,6 +187,11 @@ export class BotMetrics {
     this.#latency.observe(ms / 1000);
   }
 
+  /** Every tool run, whoever asked: Gemini in voice, a text answer, or a slash command. */
+  countToolCall(call: { name: string; outcome: string; origin: { via: string } }): void {
+    this.#toolCalls.inc({ tool: call.name, outcome: call.outcome, via: call.origin.via });
+  }
+
   /** The text exposition (brings audio counters up to date first). */
   async render(): Promise<string> {
     for (const session of this.#seen.keys()) this.#sync(session);
@@ -196,14 +207,11 @@ export class BotMetrics {
       droppedMs: 0,
       downlinkPackets: 0,
       underrunFrames: 0,
+      daveDecryptFailures: 0,
     });
     const live = session.live;
     live?.on('reconnected', (info) => this.#reconnects.inc({ resumed: String(info.resumed) }));
     live?.on('invalidEvent', (invalid) => this.#invalidEvents.inc({ kind: invalid.kind }));
-    live?.on('toolCallFinished', (call) => {
-      const outcome = call.cancelled ? 'cancelled' : call.result && 'error' in call.result ? 'error' : 'ok';
-      this.#toolCalls.inc({ tool: call.name, outcome });
-    });
   }
 
   #sync(session: GuildSession): void {
@@ -218,6 +226,7 @@ export class BotMetrics {
       droppedMs: up?.droppedMs ?? 0,
       downlinkPackets: down?.packetsSent ?? 0,
       underrunFrames: down?.underrunFrames ?? 0,
+      daveDecryptFailures: session.daveStatus()?.decryptFailures ?? 0,
     };
     this.#uplinkFrames.inc(now.uplinkFrames - seen.uplinkFrames);
     this.#badPackets.inc(now.badPackets - seen.badPackets);
@@ -225,6 +234,7 @@ export class BotMetrics {
     this.#droppedSeconds.inc((now.droppedMs - seen.droppedMs) / 1000);
     this.#downlinkPackets.inc(now.downlinkPackets - seen.downlinkPackets);
     this.#underruns.inc(now.underrunFrames - seen.underrunFrames);
+    this.#daveDecryptFailures.inc(Math.max(0, now.daveDecryptFailures - seen.daveDecryptFailures));
     Object.assign(seen, now);
   }
 }

@@ -11,6 +11,11 @@ export interface MetricsServerOptions {
   render(): Promise<string>;
   /** True while the process can serve users (gateway ready, not stopping). */
   healthy(): boolean;
+  /**
+   * Why the process serves with less than usual (e.g. 'database unreachable'), or null. Still a
+   * 200: running voice sessions are fine and a restart would end them.
+   */
+  degraded?(): string | null;
   log: Logger;
 }
 
@@ -28,7 +33,9 @@ export async function startMetricsServer(options: MetricsServerOptions): Promise
     }
     if (path === '/healthz') {
       const ok = options.healthy();
-      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(ok ? 'ok\n' : 'not ready\n');
+      const degraded = ok ? (options.degraded?.() ?? null) : null;
+      const body = !ok ? 'not ready\n' : degraded === null ? 'ok\n' : `degraded: ${degraded}\n`;
+      response.writeHead(ok ? 200 : 503, { 'content-type': 'text/plain' }).end(body);
       return;
     }
     if (path !== '/metrics') {

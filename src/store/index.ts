@@ -1,4 +1,4 @@
-// The store's public surface: open it once in main.ts and pass the instance down.
+// The store's public surface: open it once in bot.ts and pass the instance down.
 
 export { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from '../live/voices.ts';
 export type { Clock } from './clock.ts';
@@ -20,5 +20,12 @@ export {
   VAD_SENSITIVITIES,
   type VadSensitivity,
 } from './settings-schema.ts';
-export { type OpenStoreOptions, openStore, STORE_FILE_NAME, type Store } from './store.ts';
+export {
+  type OpenStoreOptions,
+  openStore,
+  STORE_FILE_NAME,
+  type Store,
+  type StoreEvents,
+  type StoreHealth,
+} from './store.ts';
 export { type UsageDay, type UsageDelta, type UsageRepo, utcDay } from './usage.ts';

@@ -1,12 +1,21 @@
-// Versioned schema migrations, defined in code and tracked in PRAGMA user_version.
+// Versioned schema migrations in code, for both databases; SQLite's are applied here (user_version).
 import type { DatabaseSync } from 'node:sqlite';
 import { BotError } from '../errors.ts';
 
 export interface Migration {
-  /** The user_version the database has once this migration ran (1, 2, 3, … in order). */
+  /** The schema version the database has once this migration ran (1, 2, 3, … in order). */
   version: number;
   description: string;
+  /** Written for SQLite; `forPostgres` translates it for PostgreSQL. */
   sql: string;
+}
+
+/**
+ * The migration for PostgreSQL: its INTEGER is 32-bit (ms timestamps need BIGINT, which is what
+ * SQLite's INTEGER is), and WITHOUT ROWID is SQLite's storage hint, a primary key there already.
+ */
+export function forPostgres(migration: Migration): string {
+  return migration.sql.replace(/\bINTEGER\b/g, 'BIGINT').replace(/\s+WITHOUT ROWID/g, '');
 }
 
 /** Append only: a shipped migration is never edited, a change is a new version. */
@@ -54,9 +63,38 @@ export const MIGRATIONS: readonly Migration[] = Object.freeze([
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 4,
+    description: 'when each gateway identify bucket is next free, shared by every host',
+    sql: `
+      CREATE TABLE identify_slots (
+        bucket  INTEGER NOT NULL PRIMARY KEY, -- shard id % max_concurrency
+        next_at INTEGER NOT NULL -- ms since epoch (database clock) before which nobody identifies
+      ) WITHOUT ROWID;
+    `,
+  },
 ]);
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** The version the migrations lead to; throws STORE_MIGRATION_ORDER when they are not 1, 2, 3, … */
+export function checkedTarget(migrations: readonly Migration[]): number {
+  migrations.forEach((m, i) => {
+    if (m.version !== i + 1)
+      throw new BotError('STORE_MIGRATION_ORDER', `migration ${i + 1} has version ${m.version}`);
+  });
+  return migrations.length;
+}
+
+/** A database written by a newer bot is left alone: migrating it down would lose data. */
+export function refuseNewer(from: number, target: number): void {
+  if (from > target) {
+    throw new BotError(
+      'STORE_TOO_NEW',
+      `database schema version ${from} is newer than this code understands (${target}); upgrade the bot`,
+    );
+  }
+}
 
 export function userVersion(db: DatabaseSync): number {
   const row = db.prepare('PRAGMA user_version').get();
@@ -72,20 +110,11 @@ export function migrate(
   db: DatabaseSync,
   migrations: readonly Migration[] = MIGRATIONS,
 ): { from: number; to: number } {
-  const target = migrations.length;
-  migrations.forEach((m, i) => {
-    if (m.version !== i + 1)
-      throw new BotError('STORE_MIGRATION_ORDER', `migration ${i + 1} has version ${m.version}`);
-  });
+  const target = checkedTarget(migrations);
   db.exec('BEGIN IMMEDIATE');
   try {
     const from = userVersion(db);
-    if (from > target) {
-      throw new BotError(
-        'STORE_TOO_NEW',
-        `database schema version ${from} is newer than this code understands (${target}); upgrade the bot`,
-      );
-    }
+    refuseNewer(from, target);
     for (const migration of migrations.slice(from)) {
       try {
         db.exec(migration.sql);

@@ -1,7 +1,7 @@
 // Usage per guild per UTC day: voice time and Gemini token counts, add-only and shard-safe.
-import type { DatabaseSync } from 'node:sqlite';
 import { BotError } from '../errors.ts';
 import type { Clock } from './clock.ts';
+import type { SqlClient } from './sql-client.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -29,12 +29,12 @@ export interface UsageRepo {
    * concurrent adds from several processes are never lost. Negative or non-finite values throw
    * BotError STORE_INVALID_USAGE; token counts must be whole numbers.
    */
-  add(guildId: string, delta: UsageDelta, at?: number): void;
-  today(guildId: string): UsageDay;
+  add(guildId: string, delta: UsageDelta, at?: number): Promise<void>;
+  today(guildId: string): Promise<UsageDay>;
   /** The last `days` UTC days ending today, oldest first, missing days as zeros. */
-  lastDays(guildId: string, days?: number): UsageDay[];
+  lastDays(guildId: string, days?: number): Promise<UsageDay[]>;
   /** Voice seconds left today under a budget in minutes; Infinity when the budget is 0 (unlimited). */
-  remainingVoiceSeconds(guildId: string, budgetMinutes: number): number;
+  remainingVoiceSeconds(guildId: string, budgetMinutes: number): Promise<number>;
 }
 
 /** The UTC calendar day of a timestamp in ms, as YYYY-MM-DD. */
@@ -57,26 +57,17 @@ function zeroDay(day: string): UsageDay {
   return { day, voiceSeconds: 0, promptTokens: 0, responseTokens: 0, totalTokens: 0 };
 }
 
-export function createUsageRepo(db: DatabaseSync, clock: Clock): UsageRepo {
-  const increment = db.prepare(
-    `INSERT INTO usage_daily (guild_id, day, voice_ms, prompt_tokens, response_tokens, total_tokens)
-     VALUES (?, ?, ?, ?, ?, ?)
-     ON CONFLICT (guild_id, day) DO UPDATE SET
-       voice_ms = voice_ms + excluded.voice_ms,
-       prompt_tokens = prompt_tokens + excluded.prompt_tokens,
-       response_tokens = response_tokens + excluded.response_tokens,
-       total_tokens = total_tokens + excluded.total_tokens`,
-  );
-  const selectRange = db.prepare(
-    `SELECT day, voice_ms, prompt_tokens, response_tokens, total_tokens FROM usage_daily
-     WHERE guild_id = ? AND day BETWEEN ? AND ?`,
-  );
-
-  function range(guildId: string, days: number): UsageDay[] {
+export function createUsageRepo(db: SqlClient, clock: Clock): UsageRepo {
+  async function range(guildId: string, days: number): Promise<UsageDay[]> {
     const now = clock.now();
     const wanted = Array.from({ length: days }, (_, i) => utcDay(now - (days - 1 - i) * DAY_MS));
     const found = new Map<string, UsageDay>();
-    for (const row of selectRange.all(guildId, wanted[0] ?? '', wanted.at(-1) ?? '')) {
+    const rows = await db.all(
+      `SELECT day, voice_ms, prompt_tokens, response_tokens, total_tokens FROM usage_daily
+       WHERE guild_id = ? AND day BETWEEN ? AND ?`,
+      [guildId, wanted[0] ?? '', wanted.at(-1) ?? ''],
+    );
+    for (const row of rows) {
       const day = String(row.day);
       found.set(day, {
         day,
@@ -89,32 +80,42 @@ export function createUsageRepo(db: DatabaseSync, clock: Clock): UsageRepo {
     return wanted.map((day) => found.get(day) ?? zeroDay(day));
   }
 
-  function add(guildId: string, delta: UsageDelta, at = clock.now()): void {
+  async function add(guildId: string, delta: UsageDelta, at = clock.now()): Promise<void> {
     const voiceMs = Math.round(checked('voiceSeconds', delta.voiceSeconds, false) * 1000);
     const prompt = checked('promptTokens', delta.promptTokens, true);
     const response = checked('responseTokens', delta.responseTokens, true);
     const total = checked('totalTokens', delta.totalTokens, true);
     if (voiceMs === 0 && prompt === 0 && response === 0 && total === 0) return;
-    increment.run(guildId, utcDay(at), voiceMs, prompt, response, total);
+    // One upsert adding to the stored row: atomic in both databases, so no writer's increment is lost.
+    await db.run(
+      `INSERT INTO usage_daily (guild_id, day, voice_ms, prompt_tokens, response_tokens, total_tokens)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (guild_id, day) DO UPDATE SET
+         voice_ms = usage_daily.voice_ms + excluded.voice_ms,
+         prompt_tokens = usage_daily.prompt_tokens + excluded.prompt_tokens,
+         response_tokens = usage_daily.response_tokens + excluded.response_tokens,
+         total_tokens = usage_daily.total_tokens + excluded.total_tokens`,
+      [guildId, utcDay(at), voiceMs, prompt, response, total],
+    );
   }
 
-  function lastDays(guildId: string, days = 7): UsageDay[] {
+  async function lastDays(guildId: string, days = 7): Promise<UsageDay[]> {
     if (!Number.isInteger(days) || days < 1 || days > 366) {
       throw new BotError('STORE_INVALID_USAGE', `days must be a whole number from 1 to 366, got ${days}`);
     }
     return range(guildId, days);
   }
 
-  function remainingVoiceSeconds(guildId: string, budgetMinutes: number): number {
+  async function remainingVoiceSeconds(guildId: string, budgetMinutes: number): Promise<number> {
     if (budgetMinutes <= 0) return Number.POSITIVE_INFINITY;
-    const used = range(guildId, 1)[0]?.voiceSeconds ?? 0;
+    const used = (await range(guildId, 1))[0]?.voiceSeconds ?? 0;
     return Math.max(0, budgetMinutes * 60 - used);
   }
 
   return {
     add,
-    today: function usageToday(guildId) {
-      return range(guildId, 1)[0] ?? zeroDay(utcDay(clock.now()));
+    today: async function usageToday(guildId) {
+      return (await range(guildId, 1))[0] ?? zeroDay(utcDay(clock.now()));
     },
     lastDays,
     remainingVoiceSeconds,

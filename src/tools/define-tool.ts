@@ -1,7 +1,7 @@
 // defineTool: one typed definition that becomes a Gemini function and a slash command.
 import type { z } from 'zod';
 import { ToolError } from '../errors.ts';
-import type { ToolCallOrigin } from '../live/tool-port.ts';
+import type { FunctionDeclarationSpec, ToolCallOrigin } from '../live/tool-port.ts';
 import type { GuildToolServices } from './guild-services.ts';
 
 /** Who asked: the Live/text origins plus 'slash' when a person ran the tool's own command. */
@@ -32,6 +32,12 @@ export interface Tool<S extends ToolParameters = ToolParameters, O = unknown> {
   readonly parameters: S;
   /** Overrides the registry's timeout for this tool, in milliseconds. */
   readonly timeoutMs?: number;
+  /**
+   * In voice, on models with async calling: slow or side-effect tools say NON_BLOCKING (the model
+   * keeps talking while they run) and how their result is taken up. Omitted = BLOCKING, right for
+   * quick tools whose answer the model needs before it can go on.
+   */
+  readonly live?: Pick<FunctionDeclarationSpec, 'behavior' | 'scheduling'>;
   /** Throw ToolError for a message the model (or person) may read; anything else is a bug. */
   execute(args: z.output<S>, ctx: ToolContext): Promise<O> | O;
   /** Human-readable result for slash command replies; defaults to the output as text/JSON. */

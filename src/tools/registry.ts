@@ -37,7 +37,8 @@ export interface ToolCallRecord {
   origin: ToolRunOrigin;
   /** Gemini's call id; absent for slash command runs. */
   id?: string;
-  ok: boolean;
+  /** 'cancelled': the caller aborted it (Gemini's toolCallCancellation, /leave, shutdown). */
+  outcome: 'ok' | 'error' | 'cancelled';
   /** The (capped) output on success. */
   result?: unknown;
   /** The message returned instead of a result on failure. */
@@ -46,7 +47,7 @@ export interface ToolCallRecord {
 }
 
 /** `call` result plus `text`, the human-readable form slash commands reply with. */
-export type ToolRunResult = { output: unknown; text: string } | { error: string };
+export type ToolRunResult = { output: unknown; text: string } | { error: string; retryable: boolean };
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 const DEFAULT_MAX_RESULT_CHARS = 4_000;
@@ -56,8 +57,11 @@ const MAX_ERROR_CHARS = 500;
 /** Why a call's own signal was aborted; turned into the sentence the model reads. */
 class StopReason {
   readonly message: string;
-  constructor(message: string) {
+  /** True when someone called it off (Gemini, /leave, shutdown); false for our own timeout. */
+  readonly cancelled: boolean;
+  constructor(message: string, cancelled: boolean) {
     this.message = message;
+    this.cancelled = cancelled;
   }
 }
 
@@ -115,7 +119,9 @@ export class ToolRegistry implements ToolPort {
     signal: AbortSignal,
   ): Promise<FunctionCallResult> {
     const result = await this.#run(request.name, request.args, origin, signal, request.id);
-    return 'error' in result ? { error: result.error } : { output: result.output };
+    return 'error' in result
+      ? { error: result.error, retryable: result.retryable }
+      : { output: result.output };
   }
 
   /** Slash commands' entry point: same pipeline, plus a human-readable `text`. Never throws. */
@@ -127,7 +133,7 @@ export class ToolRegistry implements ToolPort {
   abortAll(reason: string, guildId?: string): void {
     for (const call of this.#inFlight) {
       if (guildId === undefined || call.guildId === guildId) {
-        call.controller.abort(new StopReason(`It was cancelled (${reason}).`));
+        call.controller.abort(new StopReason(`It was cancelled (${reason}).`, true));
       }
     }
   }
@@ -141,18 +147,18 @@ export class ToolRegistry implements ToolPort {
   ): Promise<ToolRunResult> {
     const started = this.#clock.now();
     const args = isRecord(rawArgs) ? rawArgs : {};
-    const result = await this.#execute(name, rawArgs, origin, signal);
+    const { result, cancelled } = await this.#execute(name, rawArgs, origin, signal);
     const record: ToolCallRecord = {
       name,
       args,
       origin,
       ...(id === undefined ? {} : { id }),
-      ok: !('error' in result),
+      outcome: !('error' in result) ? 'ok' : cancelled ? 'cancelled' : 'error',
       ...('error' in result ? { error: result.error } : { result: result.output }),
       durationMs: Math.round(this.#clock.now() - started),
     };
     this.#logger.debug(
-      { tool: name, ok: record.ok, durationMs: record.durationMs, via: origin.via, pii: { args } },
+      { tool: name, outcome: record.outcome, durationMs: record.durationMs, via: origin.via, pii: { args } },
       'tool call finished',
     );
     for (const listener of this.#listeners) {
@@ -170,23 +176,25 @@ export class ToolRegistry implements ToolPort {
     rawArgs: unknown,
     origin: ToolRunOrigin,
     signal: AbortSignal,
-  ): Promise<ToolRunResult> {
+  ): Promise<{ result: ToolRunResult; cancelled: boolean }> {
     const entry = this.#tools.get(name);
-    if (!entry) return { error: `There is no tool named "${truncate(name, 64)}".` };
+    if (!entry) return refused(`There is no tool named "${truncate(name, 64)}".`);
     const { tool } = entry;
     const parsed = tool.parameters.safeParse(rawArgs ?? {});
     if (!parsed.success)
-      return { error: `Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}` };
+      return refused(`Invalid arguments for ${name}: ${describeIssues(parsed.error.issues)}`);
 
     const controller = new AbortController();
     const call: InFlight = { controller, guildId: origin.guildId };
     const timeoutMs = tool.timeoutMs ?? this.#timeoutMs;
-    const onCallerAbort = () => controller.abort(new StopReason('It was cancelled.'));
+    const onCallerAbort = () => controller.abort(new StopReason('It was cancelled.', true));
     if (signal.aborted) onCallerAbort();
     else signal.addEventListener('abort', onCallerAbort, { once: true });
     const timer = this.#clock.setTimeout(
       () =>
-        controller.abort(new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`)),
+        controller.abort(
+          new StopReason(`It took longer than ${formatSeconds(timeoutMs)} and was stopped.`, false),
+        ),
       timeoutMs,
     );
     // Settles first on abort, so a tool that ignores its signal cannot hold the call open.
@@ -206,9 +214,13 @@ export class ToolRegistry implements ToolPort {
         stopped,
         Promise.resolve().then(() => tool.execute(parsed.data, ctx)),
       ]);
-      return this.#success(tool, output, parsed.data);
+      return { result: this.#success(tool, output, parsed.data), cancelled: false };
     } catch (error) {
-      return { error: this.#failure(name, error, controller.signal) };
+      const reason: unknown = controller.signal.reason;
+      return {
+        result: this.#failure(name, error, controller.signal),
+        cancelled: reason instanceof StopReason && reason.cancelled,
+      };
     } finally {
       this.#clock.clearTimeout(timer);
       signal.removeEventListener('abort', onCallerAbort);
@@ -222,7 +234,7 @@ export class ToolRegistry implements ToolPort {
     try {
       json = JSON.stringify(output);
     } catch (error) {
-      return { error: this.#failure(tool.name, error, undefined) };
+      return this.#failure(tool.name, error, undefined);
     }
     const text = tool.formatResult ? tool.formatResult(output, args) : outputText(output);
     if (json.length <= this.#maxResultChars) return { output, text };
@@ -233,15 +245,29 @@ export class ToolRegistry implements ToolPort {
     return { output: capped, text };
   }
 
-  #failure(name: string, error: unknown, signal: AbortSignal | undefined): string {
+  /** Only timeouts are worth a retry: the same arguments hit the same ToolError or bug again. */
+  #failure(
+    name: string,
+    error: unknown,
+    signal: AbortSignal | undefined,
+  ): { error: string; retryable: boolean } {
     if (signal?.aborted && signal.reason instanceof StopReason) {
-      return `${name} did not finish: ${signal.reason.message}`;
+      return {
+        error: `${name} did not finish: ${signal.reason.message}`,
+        retryable: !signal.reason.cancelled,
+      };
     }
-    if (error instanceof ToolError) return truncate(error.message, MAX_ERROR_CHARS);
+    if (error instanceof ToolError)
+      return { error: truncate(error.message, MAX_ERROR_CHARS), retryable: false };
     // The model only ever sees the fixed sentence: stacks and messages may hold secrets or paths.
     this.#logger.error({ err: error, tool: name, code: errorCode(error) }, 'tool failed unexpectedly');
-    return `${name} failed because of an internal error.`;
+    return { error: `${name} failed because of an internal error.`, retryable: false };
   }
+}
+
+/** A call refused before it ran: bad name or arguments, which a retry cannot fix. */
+function refused(error: string): { result: ToolRunResult; cancelled: boolean } {
+  return { result: { error, retryable: false }, cancelled: false };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

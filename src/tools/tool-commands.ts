@@ -1,10 +1,10 @@
 // One slash command per tool, running the same handler as Gemini's calls and replying with the result.
 import { type ChatInputCommandInteraction, type InteractionReplyOptions, MessageFlags } from 'discord.js';
-import { type Clock, systemClock } from '../clock.ts';
+import { type Clock, raceTimeout, systemClock } from '../clock.ts';
 import type { Command } from '../discord/command.ts';
 import { DISCORD_MESSAGE_MAX_CHARS } from '../transcripts/format.ts';
 import type { ToolRunOrigin } from './define-tool.ts';
-import type { ToolRegistry, ToolRunResult } from './registry.ts';
+import type { ToolRegistry } from './registry.ts';
 import { truncate } from './result-text.ts';
 
 export interface ToolCommandOptions {
@@ -31,19 +31,6 @@ function errorReply(error: string): InteractionReplyOptions {
   };
 }
 
-/** Resolves undefined after `ms`, or with the result if it comes first; the timer never outlives it. */
-function within(
-  result: Promise<ToolRunResult>,
-  ms: number,
-  clock: Clock,
-): Promise<ToolRunResult | undefined> {
-  let timer: unknown;
-  const late = new Promise<undefined>((resolve) => {
-    timer = clock.setTimeout(() => resolve(undefined), ms);
-  });
-  return Promise.race([result, late]).finally(() => clock.clearTimeout(timer));
-}
-
 export function toolCommands(registry: ToolRegistry, options: ToolCommandOptions = {}): Command[] {
   const deferAfterMs = options.deferAfterMs ?? 2000;
   const clock = options.clock ?? systemClock;
@@ -62,7 +49,7 @@ export function toolCommands(registry: ToolRegistry, options: ToolCommandOptions
       };
       // The registry's own timeout bounds the run; nothing else cancels a slash run but abortAll.
       const running = registry.run(data.name, args, origin, new AbortController().signal);
-      const early = await within(running, deferAfterMs, clock);
+      const early = await raceTimeout(running, deferAfterMs, clock, () => undefined);
       if (early) {
         await interaction.reply('error' in early ? errorReply(early.error) : successReply(early.text));
         return;

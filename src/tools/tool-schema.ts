@@ -137,7 +137,12 @@ function readParameters(tool: AnyTool): Parameter[] {
 }
 
 function toDeclaration(tool: AnyTool, parameters: Parameter[]): FunctionDeclarationSpec {
-  const declaration: FunctionDeclarationSpec = { name: tool.name, description: tool.description };
+  const declaration: FunctionDeclarationSpec = {
+    name: tool.name,
+    description: tool.description,
+    ...(tool.live?.behavior ? { behavior: tool.live.behavior } : {}),
+    ...(tool.live?.scheduling ? { scheduling: { ...tool.live.scheduling } } : {}),
+  };
   if (parameters.length === 0) return declaration;
   const properties: Record<string, unknown> = {};
   for (const p of parameters) {

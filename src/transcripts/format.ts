@@ -34,10 +34,10 @@ export function escapeSpoken(text: string): string {
   return neutraliseMentions(escaped);
 }
 
-/** "Alice", "Alice & Bob", "Alice, Bob & Carol". */
-export function joinNames(names: readonly string[]): string {
+/** "Alice", "Alice & Bob", "Alice, Bob & Carol" (or "…, Bob and Carol" in running prose). */
+export function joinNames(names: readonly string[], conjunction: '&' | 'and' = '&'): string {
   if (names.length <= 1) return names[0] ?? '';
-  return `${names.slice(0, -1).join(', ')} & ${names.at(-1)}`;
+  return `${names.slice(0, -1).join(', ')} ${conjunction} ${names.at(-1)}`;
 }
 
 /**

@@ -2,13 +2,24 @@
 import type { Client } from 'discord.js';
 import type { Clock } from '../clock.ts';
 import type { GuildSession, SessionObserver } from '../guild/guild-session.ts';
-import type { ToolCallFinished } from '../live/tool-runner.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import { formatToolCallLine } from '../tools/tool-call-line.ts';
 import { TranscriptAssembler, type TranscriptInput } from './assembler.ts';
 import { botDisplayName, channelTranscriptSink, memberNames } from './discord-sink.ts';
 import { TranscriptPublisher } from './publisher.ts';
+
+/**
+ * The part of the Live session's tool-call event the transcript shows. Declared here, by shape, so
+ * transcripts depend on the event they read and not on the module that runs tools.
+ */
+interface FinishedToolCall {
+  name: string;
+  args: Record<string, unknown>;
+  durationMs: number;
+  cancelled: boolean;
+  result?: { output: unknown } | { error: string };
+}
 
 export interface TranscriptObserverDeps {
   client: Client;
@@ -39,7 +50,7 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
         botName: () => botDisplayName(client, guildId),
         nameOf: memberNames(client, guildId),
         isOptedOut: (userId) => store.optOuts.has(userId),
-        settings: () => store.settings.get(guildId),
+        settings: () => store.settings.current(guildId),
         ...(deps.minEditIntervalMs === undefined ? {} : { minEditIntervalMs: deps.minEditIntervalMs }),
       });
       const assembler = new TranscriptAssembler({
@@ -53,7 +64,7 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
       const onOutput = (e: { text: string }) => push({ kind: 'bot', text: e.text, atMs: clock.now() });
       const onInterrupted = () => push({ kind: 'interrupted', atMs: clock.now() });
       const onTurnComplete = () => push({ kind: 'turnComplete', atMs: clock.now() });
-      const onTool = (call: ToolCallFinished) => {
+      const onTool = (call: FinishedToolCall) => {
         if (!call.cancelled) push({ kind: 'tool', line: toolLine(call), atMs: clock.now() });
       };
       live.on('inputTranscript', onInput);
@@ -84,7 +95,7 @@ export function transcriptObserver(deps: TranscriptObserverDeps): SessionObserve
   };
 }
 
-function toolLine(call: ToolCallFinished): string {
+function toolLine(call: FinishedToolCall): string {
   const result = call.result;
   const outcome = result && 'error' in result ? { error: result.error } : { result: result?.output };
   return formatToolCallLine({ name: call.name, args: call.args, durationMs: call.durationMs, ...outcome });

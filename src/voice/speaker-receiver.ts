@@ -13,6 +13,8 @@ interface SpeakerReceiverEvents {
 export interface SpeakerReceiverOptions {
   /** False for bots and opted-out people: their audio is never subscribed to. */
   shouldListen(userId: string): boolean;
+  /** False for a packet that must never reach the decoder (an E2EE frame the library could not decrypt). */
+  admit?(userId: string, packet: Buffer): boolean;
   log: Logger;
 }
 
@@ -39,6 +41,11 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
     this.#receiver.speaking.on('start', this.#onStart);
   }
 
+  /** Listens to one person now, without waiting for them to start speaking again (an /optin). */
+  listenTo(userId: string): void {
+    this.#handleStart(userId);
+  }
+
   /** Stops listening to one person (they left, or opted out mid-session). */
   forget(userId: string): void {
     const stream = this.#streams.get(userId);
@@ -63,7 +70,9 @@ export class SpeakerReceiver extends EventEmitter<SpeakerReceiverEvents> {
     if (this.#receiver.subscriptions.has(userId)) this.#receiver.subscriptions.get(userId)?.destroy();
     const stream = this.#receiver.subscribe(userId);
     this.#streams.set(userId, stream);
-    stream.on('data', (packet: Buffer) => this.emit('packet', userId, packet));
+    stream.on('data', (packet: Buffer) => {
+      if (this.#options.admit?.(userId, packet) !== false) this.emit('packet', userId, packet);
+    });
     stream.on('error', (error: Error) => {
       this.#options.log.debug({ err: error, pii: { userId } }, 'bad voice packet; re-subscribing');
       this.emit('badPacket', userId);

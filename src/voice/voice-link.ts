@@ -12,6 +12,7 @@ import {
 import { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type DatagramRejection, guardReceiver } from './datagram-guard.ts';
+import type { DaveSessionView } from './dave-guard.ts';
 import { finalCloseMessage, VOICE_END_MESSAGES } from './voice-end-messages.ts';
 
 /**
@@ -55,6 +56,8 @@ interface VoiceLinkEvents {
   ready: [channelId: string];
   moved: [channelId: string];
   ended: [reason: VoiceEndReason];
+  /** The call's DAVE group moved to a new epoch or protocol version (op 22, or a Welcome at once). */
+  daveTransitioned: [];
 }
 
 export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
@@ -92,6 +95,7 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     guardReceiver(connection.receiver, {
       onReject: (reason, bytes, error) => this.#onRejectedDatagram(reason, bytes, error),
     });
+    connection.on('transitioned', () => this.emit('daveTransitioned'));
   }
 
   /** Joins with selfDeaf false (a deafened bot receives no audio) and waits until Ready. */
@@ -136,6 +140,14 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   /** UDP datagrams dropped as malformed or hostile since the link was created. */
   get rejectedDatagrams(): number {
     return this.#rejectedDatagrams;
+  }
+
+  /** The library's DAVE session of the ready voice connection, or null (not ready, or no DAVE). */
+  get daveSession(): DaveSessionView | null {
+    const state = this.#connection.state;
+    if (state.status !== VoiceConnectionStatus.Ready) return null;
+    const networking = state.networking.state;
+    return 'dave' in networking && networking.dave ? (networking.dave as DaveSessionView) : null;
   }
 
   /** Sends one Opus packet now (our own pacing). False when the connection is not ready. */

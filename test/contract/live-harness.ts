@@ -46,7 +46,7 @@ export class RecordingToolPort implements ToolPort {
   ): Promise<FunctionCallResult> {
     this.calls.push({ request, origin, signal });
     const handler = this.#handlers[request.name];
-    if (!handler) return { error: `Unknown tool ${request.name}.` };
+    if (!handler) return { error: `Unknown tool ${request.name}.`, retryable: false };
     return handler(request.args, signal);
   }
 }

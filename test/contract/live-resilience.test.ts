@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { systemClock } from '../../src/clock.ts';
 import type { BotError } from '../../src/errors.ts';
 import type { LiveSession, Reconnected } from '../../src/live/session.ts';
+import { DEFAULT_LIVE_MODEL } from '../../src/live/settings.ts';
 import { type FakeGemini, startFakeGemini, tone } from '../fakes/fake-gemini/index.ts';
 import { API_KEY, makeAi, makeSession, nextEvent, ramp } from './live-harness.ts';
 
@@ -12,7 +13,7 @@ let session: LiveSession | undefined;
 beforeEach(async () => {
   gemini = await startFakeGemini({
     apiKey: API_KEY,
-    knownModels: ['gemini-2.5-flash-native-audio-preview-12-2025'],
+    knownModels: [DEFAULT_LIVE_MODEL],
   });
 });
 

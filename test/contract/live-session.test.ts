@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/live/protocol.ts';
 import type { LiveSession } from '../../src/live/session.ts';
+import { DEFAULT_LIVE_MODEL } from '../../src/live/settings.ts';
 import type { ToolCallFinished } from '../../src/live/tool-runner.ts';
 import { type FakeGemini, runScript, startFakeGemini, tone } from '../fakes/fake-gemini/index.ts';
 import {
@@ -43,7 +44,7 @@ describe('setup', () => {
     // biome-ignore lint/suspicious/noExplicitAny: wire JSON, walked by path in the assertions below.
     const setup = connection.setup as Record<string, any>;
     expect(connection.path.endsWith('GenerativeService.BidiGenerateContent')).toBe(true);
-    expect(setup.model).toBe('models/gemini-2.5-flash-native-audio-preview-12-2025');
+    expect(setup.model).toBe(`models/${DEFAULT_LIVE_MODEL}`);
     expect(setup.generationConfig.responseModalities).toEqual(['AUDIO']);
     expect(setup.generationConfig.speechConfig.voiceConfig.prebuiltVoiceConfig.voiceName).toBe('Kore');
     expect(setup.generationConfig.speechConfig.languageCode).toBe('en-US');
@@ -181,7 +182,7 @@ describe('tools', () => {
     expect(response).toEqual({
       id: 'call-42',
       name: 'get_time',
-      response: { output: { time: '12:00', zone: 'UTC' } },
+      response: { status: 'ok', output: { time: '12:00', zone: 'UTC' } },
     });
     expect(tools.calls[0]?.origin).toEqual(ORIGIN);
     expect(await finished).toMatchObject({ id: 'call-42', name: 'get_time', cancelled: false });
@@ -190,7 +191,9 @@ describe('tools', () => {
   it('GIVEN a running tool WHEN the server cancels it THEN its signal aborts and no response is sent', async () => {
     const tools = new RecordingToolPort([GET_TIME], {
       get_time: (_args, signal) =>
-        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ error: 'aborted' }))),
+        new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve({ error: 'aborted', retryable: false })),
+        ),
     });
     session = makeSession(gemini, { tools });
     await session.connect();
@@ -211,7 +214,9 @@ describe('tools', () => {
   it('GIVEN a running tool WHEN the session closes THEN the tool is aborted and the socket closed', async () => {
     const tools = new RecordingToolPort([GET_TIME], {
       get_time: (_args, signal) =>
-        new Promise((resolve) => signal.addEventListener('abort', () => resolve({ error: 'aborted' }))),
+        new Promise((resolve) =>
+          signal.addEventListener('abort', () => resolve({ error: 'aborted', retryable: false })),
+        ),
     });
     session = makeSession(gemini, { tools });
     await session.connect();

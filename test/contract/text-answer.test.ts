@@ -1,11 +1,12 @@
 // Contract: answerText over the real @google/genai against the fake generateContent route.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
 import { answerText } from '../../src/live/text-answer.ts';
 import { type FakeGemini, FakeGenerateContent, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { API_KEY, GET_TIME, makeAi, RecordingToolPort } from './live-harness.ts';
 
 const ORIGIN = { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'text' as const };
-const MODEL = 'gemini-2.5-flash';
+const MODEL = DEFAULT_TEXT_MODEL;
 
 let gemini: FakeGemini;
 
@@ -33,7 +34,7 @@ describe('answerText', () => {
       origin: ORIGIN,
       signal: AbortSignal.timeout(5_000),
     });
-    expect(answer).toEqual({ text: 'A cat.', toolCalls: [] });
+    expect(answer).toEqual({ text: 'A cat.' });
     const request = gemini.rest.requests[0]!;
     expect(request.model).toBe(MODEL);
     expect(request.body.contents?.map((content) => content.role)).toEqual(['user', 'model', 'user']);
@@ -62,9 +63,7 @@ describe('answerText', () => {
       signal: AbortSignal.timeout(5_000),
     });
     expect(answer.text).toBe('Noon.');
-    expect(answer.toolCalls).toMatchObject([
-      { name: 'get_time', args: { zone: 'UTC' }, result: { output: { time: '12:00' } } },
-    ]);
+    expect(tools.calls).toMatchObject([{ request: { name: 'get_time', args: { zone: 'UTC' } } }]);
     expect(tools.calls[0]?.origin).toEqual(ORIGIN);
     const sentTools = gemini.rest.requests[0]?.body.tools as { functionDeclarations: { name: string }[] }[];
     const declarations = sentTools[0];
@@ -73,7 +72,7 @@ describe('answerText', () => {
     expect(followUp.find((part) => part.functionResponse)?.functionResponse).toEqual({
       id: 'fc-1',
       name: 'get_time',
-      response: { output: { time: '12:00' } },
+      response: { status: 'ok', output: { time: '12:00' } },
     });
   });
 

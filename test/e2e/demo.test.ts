@@ -90,6 +90,22 @@ describe('npm run demo', () => {
     expect(run.stdout).toMatch(/💬 #general Gemini Bot \(reply\): .*Paris/);
   });
 
+  it('GIVEN the summary THEN it says the call was DAVE-encrypted with the code the join notice showed', () => {
+    const summary =
+      /DAVE end-to-end encryption: ON \(protocol 1, 3 members, epoch \d+\), voice privacy code ((?:\d{5} ){5}\d{5})/.exec(
+        run.stdout,
+      );
+    expect(summary).toBeTruthy();
+    expect(run.stdout).toContain(
+      `🔒 This call is end-to-end encrypted (voice privacy code ${summary?.[1]}).`,
+    );
+    const share = /([\d.]+) % of the bot's (\d+) voice frames were E2EE frames both humans decrypted/.exec(
+      run.stdout,
+    );
+    expect(Number(share?.[1])).toBeGreaterThanOrEqual(99);
+    expect(Number(share?.[2])).toBeGreaterThan(100);
+  });
+
   it('GIVEN the summary THEN it reports the three measured latencies in ms', () => {
     const speech = /speech → Gemini\s+alice (\d+) ms, bob (\d+) ms/.exec(run.stdout);
     const voice = /Gemini → voice\s+first answer (\d+) ms/.exec(run.stdout);

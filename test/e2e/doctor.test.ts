@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
+import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
@@ -103,7 +104,7 @@ describe('npm run doctor', () => {
     const live = w.gemini.connections.at(-1);
     expect(live?.audioMs).toBeGreaterThanOrEqual(1000);
     expect(live?.isOpen).toBe(false);
-    expect(w.gemini.rest.requests.at(-1)?.model).toBe('gemini-2.5-flash');
+    expect(w.gemini.rest.requests.at(-1)?.model).toBe(DEFAULT_TEXT_MODEL);
     expectNoSecrets(run);
   });
 
@@ -125,18 +126,41 @@ describe('npm run doctor', () => {
     expectNoSecrets(run);
   });
 
-  it('GIVEN a Live model the key cannot use THEN ✗ Live (1008) with the GEMINI_LIVE_MODEL fix', async () => {
+  it('GIVEN a listed Live model the key cannot use THEN ✗ Live (1008) with the GEMINI_LIVE_MODEL fix', async () => {
+    // models.get lists the default model, but this key's Live endpoint refuses it.
     const strict = await startFakeGemini({ apiKey: TEST_GEMINI_KEY, knownModels: ['gemini-live-2.5-flash'] });
     try {
-      // A typo'd model name; short, because the fake's 1008 reason echoes it and a close reason
-      // over 123 bytes makes ws throw inside the fake.
-      const run = await doctor({ ...envFor(w, strict), GEMINI_LIVE_MODEL: 'gemini-live-typo' });
+      const run = await doctor(envFor(w, strict));
       expect(run.code).toBe(1);
       expect(run.line('Gemini Live')).toMatch(/^✗ .*close code 1008.*fix: set GEMINI_LIVE_MODEL/);
       expect(run.line('Gemini text')).toMatch(/^✓ /);
     } finally {
       await strict.stop();
     }
+  });
+
+  it('GIVEN a retired Live model and a retired text model THEN ✗ each, naming the model and what to set instead', async () => {
+    const run = await doctor({
+      ...envFor(w),
+      GEMINI_LIVE_MODEL: 'gemini-2.0-flash-live-001',
+      GEMINI_TEXT_MODEL: 'gemini-2.5-flash',
+    });
+    expect(run.code).toBe(1);
+    expect(run.line('Gemini Live')).toMatch(
+      /^✗ .*Google does not offer gemini-2\.0-flash-live-001 any more.*fix: set GEMINI_LIVE_MODEL=gemini-3\.8-live in \.env/,
+    );
+    expect(run.line('Gemini text')).toMatch(
+      /^✗ .*Google does not offer gemini-2\.5-flash any more.*fix: set GEMINI_TEXT_MODEL=gemini-3\.5-flash-lite in \.env/,
+    );
+    expectNoSecrets(run);
+  });
+
+  it('GIVEN a text model as the Live model THEN ✗ Live saying it does not offer bidiGenerateContent', async () => {
+    const run = await doctor({ ...envFor(w), GEMINI_LIVE_MODEL: 'gemini-3.8-flash' });
+    expect(run.line('Gemini Live')).toMatch(
+      /^✗ .*gemini-3\.8-flash exists but does not offer bidiGenerateContent/,
+    );
+    expect(run.line('Gemini text')).toMatch(/^✓ /);
   });
 
   it('GIVEN Connect denied to the bot on the voice channel THEN ✗ permissions naming the channel', async () => {

@@ -305,6 +305,8 @@ describe('fake Discord fault injection, proven at a real @discordjs/voice receiv
     await alice.joinVoice(guild.voice());
     connection = join(client, guild.id, guild.voice().id);
     await entersState(connection, VoiceConnectionStatus.Ready, 5000);
+    // Every fault below is seen through DAVE: alice's frames are E2EE once she and the client share a group.
+    await discord.dave.call(guild.voice().id)?.waitForGroup([alice.id, discord.world.bot.id]);
   });
   afterAll(async () => {
     await shutdown(client, discord);
@@ -335,11 +337,13 @@ describe('fake Discord fault injection, proven at a real @discordjs/voice receiv
     ]);
   });
 
-  it('GIVEN packet 5 duplicated THEN the receiver gets it twice', async () => {
+  it("GIVEN packet 5 duplicated THEN the transport delivers it twice and DAVE's replay check drops the copy", async () => {
     const heard = await hear(connection, alice, clip, { duplicate: [5] });
-    expect(heard.packets.length).toBe(heard.said.packets.length + 1);
-    expect(heard.packets.slice(0, AUDIO_PACKETS + 1).map((p) => indexOf(heard, p))).toEqual([
-      0, 1, 2, 3, 4, 5, 5, 6, 7, 8, 9,
+    expect(heard.said.packets[5]?.faults).toEqual(['duplicate']);
+    expect(heard.said.packets[5]?.e2ee).toBe(true);
+    expect(heard.packets.length).toBe(heard.said.packets.length);
+    expect(heard.packets.slice(0, AUDIO_PACKETS).map((p) => indexOf(heard, p))).toEqual([
+      0, 1, 2, 3, 4, 5, 6, 7, 8, 9,
     ]);
   });
 

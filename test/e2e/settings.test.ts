@@ -150,25 +150,30 @@ describe('/config', () => {
     expect(await pick.text(10_000)).toContain('It applies the next time I join.');
     const off = await alice.slash('config transcripts', { enabled: false });
     expect(await off.text(10_000)).toContain('It applies now.');
-    expect(w.bot.services.store.settings.get(w.guild.id)).toMatchObject({
+    expect(await w.bot.services.store.settings.get(w.guild.id)).toMatchObject({
       transcriptsEnabled: false,
       transcriptChannelId: log.id,
     });
   });
 });
 
+/** Alice and bob in voice, bob opted out, then alice's /join. */
+async function bobOptedOut() {
+  world = await startWorld();
+  const w = world;
+  const alice = w.discord.human('alice');
+  const bob = w.discord.human('bob');
+  await alice.joinVoice(w.guild.voice());
+  await bob.joinVoice(w.guild.voice());
+  const optOut = await bob.slash('optout');
+  expect(await optOut.text(10_000)).toContain('will not be sent to Gemini');
+  const joined = await join(w, alice);
+  return { w, alice, bob, ...joined };
+}
+
 describe('/optout and /optin', () => {
   it("GIVEN bob opted out THEN alice's tone reaches Gemini and bob's never does nor is he named in the transcript, until he opts in; opting out mid-session stops both again", async () => {
-    world = await startWorld();
-    const w = world;
-    const alice = w.discord.human('alice');
-    const bob = w.discord.human('bob');
-    await alice.joinVoice(w.guild.voice());
-    await bob.joinVoice(w.guild.voice());
-
-    const optOut = await bob.slash('optout');
-    expect(await optOut.text(10_000)).toContain('will not be sent to Gemini');
-    const { conn, text } = await join(w, alice);
+    const { w, alice, bob, conn, text } = await bobOptedOut();
     expect(text).toContain('/optout');
 
     /**
@@ -227,6 +232,28 @@ describe('/optout and /optin', () => {
   });
 });
 
+describe('/optin takes effect at once', () => {
+  it('GIVEN bob was just refused while opted out THEN after /optin his very next words reach Gemini', async () => {
+    const { bob, conn } = await bobOptedOut();
+
+    // Bob speaks while opted out (the bot refuses him), then opts in and speaks again at once:
+    // all of it well inside the 2 s an opt-out answer used to be cached for.
+    const refusedAt = performance.now();
+    await bob.say(tone(880, 200, { amplitudeDbfs: -18 }));
+    await (await bob.slash('optin')).text(10_000);
+    const from = conn.audioSamples;
+    const spokeAfterMs = performance.now() - refusedAt;
+    await bob.say(tone(880, 800, { amplitudeDbfs: -18 }));
+    await conn.waitForAudioStreamEnd(1, 10_000);
+    const level = levelAtDbfs(heardSince(conn, from), 880, { startMs: 200, endMs: 700 });
+    console.info(
+      `optin: bob spoke ${spokeAfterMs.toFixed(0)} ms after being refused; heard at ${level.toFixed(1)} dBFS`,
+    );
+    expect(spokeAfterMs).toBeLessThan(2_000);
+    expect(level).toBeGreaterThan(-30);
+  });
+});
+
 describe('usage and budget', () => {
   it("GIVEN Gemini reports usageMetadata THEN today's token counts grow and /usage shows them with voice time", async () => {
     world = await startWorld({ bot: { usageMeterIntervalMs: 100 } });
@@ -235,16 +262,16 @@ describe('usage and budget', () => {
     await alice.joinVoice(w.guild.voice());
     const joinedAt = performance.now();
     const { conn } = await join(w, alice);
-    const today = () => w.bot.services.store.usage.lastDays(w.guild.id, 1)[0];
+    const today = async () => (await w.bot.services.store.usage.lastDays(w.guild.id, 1))[0];
 
     conn.sendUsage({ promptTokens: 1200, responseTokens: 300 });
-    await eventually(() => today()?.totalTokens === 1500, '1500 tokens in the store');
+    await eventually(async () => (await today())?.totalTokens === 1500, '1500 tokens in the store');
     conn.sendUsage({ promptTokens: 2000, responseTokens: 500 });
-    await eventually(() => today()?.totalTokens === 4000, '4000 tokens in the store');
-    expect(today()).toMatchObject({ promptTokens: 3200, responseTokens: 800, totalTokens: 4000 });
+    await eventually(async () => (await today())?.totalTokens === 4000, '4000 tokens in the store');
+    expect(await today()).toMatchObject({ promptTokens: 3200, responseTokens: 800, totalTokens: 4000 });
 
-    await eventually(() => (today()?.voiceSeconds ?? 0) >= 0.5, 'voice time to accrue');
-    const voiceSeconds = today()?.voiceSeconds ?? 0;
+    await eventually(async () => ((await today())?.voiceSeconds ?? 0) >= 0.5, 'voice time to accrue');
+    const voiceSeconds = (await today())?.voiceSeconds ?? 0;
     expect(voiceSeconds).toBeLessThanOrEqual((performance.now() - joinedAt) / 1000 + 0.2);
 
     const usage = await alice.slash('usage');
@@ -259,7 +286,7 @@ describe('usage and budget', () => {
     const budget = await alice.slash('config budget', { minutes: 1 });
     expect(await budget.text(10_000)).toContain('1 min per day');
     // Earlier use today (seeded): 58 of the 60 budget seconds, so ~2 s of voice remain.
-    w.bot.services.store.usage.add(w.guild.id, { voiceSeconds: 58 });
+    await w.bot.services.store.usage.add(w.guild.id, { voiceSeconds: 58 });
 
     await alice.joinVoice(w.guild.voice());
     const joinedAt = performance.now();
@@ -275,7 +302,9 @@ describe('usage and budget', () => {
     expect(leftAfterMs).toBeLessThan(6_000);
     await eventually(() => !w.discord.botVoiceState(w.guild)?.channelId, 'the bot to leave voice');
     await conn.waitForClose(5_000);
-    expect(w.bot.services.store.usage.lastDays(w.guild.id, 1)[0]?.voiceSeconds).toBeGreaterThanOrEqual(60);
+    expect(
+      (await w.bot.services.store.usage.lastDays(w.guild.id, 1))[0]?.voiceSeconds,
+    ).toBeGreaterThanOrEqual(60);
 
     const again = await alice.slash('join');
     expect(await again.text(10_000)).toContain("This server's daily voice budget (1 min) is used up");
@@ -294,7 +323,7 @@ describe('conversation memory', () => {
     expect(setupOf(first.conn).resumeHandle).toBeUndefined();
     // The fake sends a handle right after setup; the bot stores it.
     const handle = await eventually(
-      () => w.bot.services.store.handles.latest(w.guild.id)?.handle,
+      async () => (await w.bot.services.store.handles.latest(w.guild.id))?.handle,
       'the handle to be stored',
     );
     expect(firstSession?.handles).toContain(handle);

@@ -111,4 +111,25 @@ describe('metrics', () => {
     await w.stop();
     await expect(fetch(`${base}/healthz`)).rejects.toThrow();
   });
+
+  it('GIVEN a tool used by a text answer and by a slash command THEN /metrics counts each with its origin', async () => {
+    const port = await freePort();
+    world = await startWorld({ env: { METRICS_PORT: String(port) } });
+    const w = world;
+    const alice = w.discord.human('alice');
+    w.gemini.rest.reply(
+      { functionCalls: [{ name: 'calculate', args: { expression: '12*7' }, id: 'call-1' }] },
+      { text: 'It is 84.' },
+    );
+    const question = await alice.mention(w.guild.text(), 'what is 12 times 7?');
+    await w.discord.waitForMessage(w.guild.text(), (m) => m.replyTo === question.id, 10_000);
+    await (await alice.slash('calculate', { expression: '1/0' })).text(10_000);
+
+    const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const calls = body.split('\n').filter((line) => line.startsWith('voicebot_tool_calls_total{'));
+    expect(calls.sort()).toEqual([
+      'voicebot_tool_calls_total{tool="calculate",outcome="error",via="slash"} 1',
+      'voicebot_tool_calls_total{tool="calculate",outcome="ok",via="text"} 1',
+    ]);
+  });
 });

@@ -102,17 +102,19 @@ describe('tools called by Gemini during a voice session', () => {
     const response = await conn.callTool('calculate', { expression: '2^16 - 1' }, { id: 'fn-calc-1' });
     expect(response.id).toBe('fn-calc-1');
     expect(response.name).toBe('calculate');
-    expect(response.response).toEqual({ output: { expression: '2^16 - 1', result: '65535' } });
+    expect(response.response).toEqual({ status: 'ok', output: { expression: '2^16 - 1', result: '65535' } });
   });
 
   it('GIVEN Gemini calls voice_members and post_message THEN it hears who is there and the post appears', async () => {
     const { w, conn } = await joinedWithProbes();
     const members = await conn.callTool('voice_members');
-    expect(members.response).toEqual({ output: { count: 1, members: [{ name: 'alice' }] } });
+    expect(members.response).toEqual({ status: 'ok', output: { count: 1, members: [{ name: 'alice' }] } });
 
     const text = 'Docs: https://example.com/guide @everyone';
     const posted = await conn.callTool('post_message', { text });
-    expect(posted.response).toEqual({ output: 'Posted the message in the text channel.' });
+    expect(posted.response).toEqual({ status: 'ok', output: 'Posted the message in the text channel.' });
+    // A side effect someone waits to hear about: told after the current sentence, never cutting it.
+    expect(posted.scheduling).toBe('WHEN_IDLE');
     const message = await w.discord.waitForMessage(w.guild.text(), (m) => m.content === text);
     expect(message.authorId).toBe(w.discord.world.bot.id);
     expect(message.mentionEveryone).toBe(false);
@@ -123,7 +125,11 @@ describe('tools called by Gemini during a voice session', () => {
 
     const thrown = await conn.callTool('explode', {}, { id: 'fn-explode' });
     expect(thrown.id).toBe('fn-explode');
-    expect(thrown.response).toEqual({ error: 'explode failed because of an internal error.' });
+    expect(thrown.response).toEqual({
+      status: 'error',
+      retryable: false,
+      message: 'explode failed because of an internal error.',
+    });
     // Neither the exception's text nor a stack trace reaches the model.
     const everythingSent = JSON.stringify(conn.messages);
     expect(everythingSent).not.toContain(EXPLODE_SECRET);
@@ -133,8 +139,11 @@ describe('tools called by Gemini during a voice session', () => {
     const hung = await conn.callTool('hang', {}, { id: 'fn-hang' });
     const hungMs = performance.now() - startedAt;
     expect(hung.id).toBe('fn-hang');
+    // A timeout is the one failure where calling again may help.
     expect(hung.response).toEqual({
-      error: 'hang did not finish: It took longer than 0.3 s and was stopped.',
+      status: 'error',
+      retryable: true,
+      message: 'hang did not finish: It took longer than 0.3 s and was stopped.',
     });
     expect(hungMs).toBeGreaterThanOrEqual(HANG_TIMEOUT_MS - 20);
     expect(hungMs).toBeLessThan(HANG_TIMEOUT_MS + 2_000);
@@ -142,22 +151,27 @@ describe('tools called by Gemini during a voice session', () => {
 
     const invalid = await conn.callTool('roll_dice', { notation: 42 }, { id: 'fn-invalid' });
     expect(invalid.id).toBe('fn-invalid');
-    const invalidError = (invalid.response as { error?: string }).error ?? '';
+    expect(invalid.response).toMatchObject({ status: 'error', retryable: false });
+    const invalidError = (invalid.response as { message?: string }).message ?? '';
     expect(invalidError).toMatch(/^Invalid arguments for roll_dice: "notation": /);
 
     const missing = await conn.callTool('calculate', {}, { id: 'fn-missing' });
-    expect((missing.response as { error?: string }).error).toBe(
+    expect((missing.response as { message?: string }).message).toBe(
       'Invalid arguments for calculate: "expression" is missing (expected string).',
     );
 
     const unknown = await conn.callTool('format_disk', {}, { id: 'fn-unknown' });
-    expect(unknown.response).toEqual({ error: 'There is no tool named "format_disk".' });
+    expect(unknown.response).toEqual({
+      status: 'error',
+      retryable: false,
+      message: 'There is no tool named "format_disk".',
+    });
 
     // The session goes on: still active, a later call works and speech still reaches Gemini.
     expect(sessionActive(w)).toBe(true);
     expect(conn.isOpen).toBe(true);
     const later = await conn.callTool('calculate', { expression: '1+1' }, { id: 'fn-later' });
-    expect(later.response).toEqual({ output: { expression: '1+1', result: '2' } });
+    expect(later.response).toEqual({ status: 'ok', output: { expression: '1+1', result: '2' } });
     const before = conn.audioMs;
     await alice.say(tone(440, 400));
     await conn.waitForAudio(before + 300, 10_000);
@@ -182,7 +196,7 @@ describe('tools called by Gemini during a voice session', () => {
 
     // Responses travel in order on the socket: one sent for the cancelled call would arrive first.
     const next = await conn.callTool('calculate', { expression: '3*3' }, { id: 'fn-after-cancel' });
-    expect(next.response).toEqual({ output: { expression: '3*3', result: '9' } });
+    expect(next.response).toEqual({ status: 'ok', output: { expression: '3*3', result: '9' } });
     expect(conn.toolResponses.map((r) => r.id)).toEqual(['fn-after-cancel']);
     expect(sessionActive(w)).toBe(true);
   });

@@ -152,7 +152,7 @@ describe('transcripts', () => {
       /^\*\*alice:\*\* Work out six times seven\.\n🔧 `calculate\(.*42.*\n\*\*/s,
     );
 
-    w.bot.services.store.settings.update(w.guild.id, { toolLinesEnabled: false });
+    await w.bot.services.store.settings.update(w.guild.id, { toolLinesEnabled: false });
     // A new question comes after the answer was heard, not within the late-transcript grace (1 s).
     await pause(1_100);
     await alice.say(tone(440, 400));

@@ -150,7 +150,7 @@ describe('voice session lifecycle', () => {
   it('GIVEN the last human leaves THEN the bot leaves after the grace period and says why', async () => {
     world = await startWorld();
     const w = world;
-    w.bot.services.store.settings.update(w.guild.id, { idleLeaveSeconds: 1 });
+    await w.bot.services.store.settings.update(w.guild.id, { idleLeaveSeconds: 1 });
     const alice = w.discord.human('alice');
     await alice.joinVoice(w.guild.voice());
     await (await alice.slash('join')).text(10_000);

@@ -1,15 +1,15 @@
 // Bounded waiting for test conditions, and a free TCP port, shared by e2e tests and benches.
 import { createServer } from 'node:net';
 
-/** Resolves with the first truthy value of `check()`, polled every 10 ms; rejects naming `what`. */
+/** Resolves with the first truthy value of `check()` (awaited), polled every 10 ms; rejects naming `what`. */
 export async function eventually<T>(
-  check: () => T | undefined | null | false,
+  check: () => T | undefined | null | false | Promise<T | undefined | null | false>,
   what: string,
   timeoutMs = 10_000,
 ): Promise<T> {
   const deadline = performance.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value) return value;
     if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTicker } from '../../src/clock.ts';
+import { createTicker, raceTimeout } from '../../src/clock.ts';
 import { manualClock } from '../helpers/manual-clock.ts';
 
 describe('createTicker', () => {
@@ -63,5 +63,27 @@ describe('createTicker', () => {
     expect(pending()).toBe(1);
     ticker.stop();
     expect(pending()).toBe(0);
+  });
+});
+
+describe('raceTimeout', () => {
+  it('GIVEN the promise settles first THEN its value wins and no timer is left behind', async () => {
+    const { clock, pending } = manualClock();
+    await expect(raceTimeout(Promise.resolve('answer'), 1_000, clock, () => 'late')).resolves.toBe('answer');
+    expect(pending()).toBe(0);
+  });
+
+  it('GIVEN the time runs out first THEN the fallback wins, or its throw rejects', async () => {
+    const { clock, advanceBy } = manualClock();
+    const never = new Promise<string>(() => {});
+    const fallback = raceTimeout(never, 1_000, clock, () => undefined);
+    const failing = raceTimeout(never, 2_000, clock, (): never => {
+      throw new Error('no answer within 2 s');
+    });
+    advanceBy(999);
+    advanceBy(1);
+    await expect(fallback).resolves.toBeUndefined();
+    advanceBy(1_000);
+    await expect(failing).rejects.toThrow('no answer within 2 s');
   });
 });

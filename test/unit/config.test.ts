@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULT_LIVE_MODEL, DEFAULT_TEXT_MODEL, parseConfig } from '../../src/config.ts';
+import {
+  ConfigError,
+  DEFAULT_LIVE_MODEL,
+  DEFAULT_TEXT_MODEL,
+  parseConfig,
+  secretsOf,
+} from '../../src/config.ts';
 
 const TOKEN = 'MTAxMjM0NTY3ODkwMTIzNDU2.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
 const KEY = 'AIzaSyTestKey0123456789abcdefghijklmno';
@@ -112,11 +118,40 @@ describe('config', () => {
     ['SILENCE_TAIL_MS', '10'],
     ['MAX_LIVE_SESSIONS', '0'],
     ['TOTAL_SHARDS', 'many'],
+    ['SHARD_IDS', '1-'],
+    ['SHARD_IDS', '3-1'],
+    ['SHARD_IDS', 'one'],
     ['METRICS_PORT', '70000'],
   ])('GIVEN %s=%j THEN it is rejected by name with what is expected', (name, value) => {
     const problems = problemsOf({ ...base, [name]: value });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(new RegExp(`^${name} is ".*": expected .+\\.$`));
+  });
+
+  it('GIVEN SHARD_IDS as lists and ranges THEN they become sorted shard ids without repeats', () => {
+    expect(parseConfig({ ...base, TOTAL_SHARDS: '12', SHARD_IDS: '8, 0-3,2' }).SHARD_IDS).toEqual([
+      0, 1, 2, 3, 8,
+    ]);
+    expect(parseConfig({ ...base, TOTAL_SHARDS: '2', SHARD_IDS: '1' }).SHARD_IDS).toEqual([1]);
+    expect(parseConfig(base).SHARD_IDS).toBeUndefined();
+  });
+
+  it('GIVEN SHARD_IDS that do not fit TOTAL_SHARDS THEN one sentence says what to set', () => {
+    expect(problemsOf({ ...base, SHARD_IDS: '0' })).toEqual([
+      'SHARD_IDS is set but TOTAL_SHARDS is auto: set TOTAL_SHARDS to the same number on every host.',
+    ]);
+    expect(problemsOf({ ...base, TOTAL_SHARDS: '2', SHARD_IDS: '1-2' })).toEqual([
+      'SHARD_IDS lists shard 2, but TOTAL_SHARDS is 2: shard ids go from 0 to 1.',
+    ]);
+  });
+
+  it('GIVEN a DATABASE_URL with a password THEN it parses, is never echoed, and its password is a secret to scrub', () => {
+    const url = 'postgres://bot:s3cr%40t-pw@db.internal:5432/bot';
+    const config = parseConfig({ ...base, DATABASE_URL: url });
+    expect(config.DATABASE_URL).toBe(url);
+    expect(secretsOf(config)).toEqual(expect.arrayContaining([url, 's3cr%40t-pw', 's3cr@t-pw']));
+    const problems = problemsOf({ ...base, DATABASE_URL: 'postgres://bot:pw with space@db/bot' });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL is not valid: expected a postgres:\/\//)]);
   });
 
   it('GIVEN several bad variables THEN every one is reported at once', () => {

@@ -14,6 +14,9 @@ export function setReminderTool(reminders: ReminderScheduler) {
       minutes: z.number().min(1).max(1440).describe('Minutes from now, 1 to 1440 (24 hours)'),
       text: z.string().min(1).max(300).describe('What to remind about'),
     }),
+    // The model says "I'll remind you" while it runs; a success adds nothing worth interrupting
+    // for (SILENT), but a failure must be told once the current answer is over (WHEN_IDLE).
+    live: { behavior: 'NON_BLOCKING', scheduling: { ok: 'SILENT', error: 'WHEN_IDLE' } },
     execute(args, ctx) {
       const guild = requireGuild(ctx);
       const who = ctx.origin.userId ? ` for <@${ctx.origin.userId}>` : '';

@@ -1,6 +1,7 @@
 // Capture of what the bot said in voice: decrypted RTP packets, arrival times and decoded 48 kHz stereo PCM.
 import { EventEmitter } from 'node:events';
 import type { PcmClip } from '../audio-analysis.ts';
+import type { FrameKind } from './dave/frame-check.ts';
 import { waitFor } from './wait.ts';
 
 export const SAMPLE_RATE_HZ = 48_000;
@@ -19,7 +20,15 @@ export interface CapturedPacket {
   timestamp: number;
   /** performance.now() ms when the datagram arrived. */
   arrivalMs: number;
+  /** The Opus the humans hear: E2EE-decrypted when the frame was a DAVE protocol frame. */
   opus: Buffer;
+  /** The RTP payload as sent (after transport decryption, before E2EE decryption). */
+  wire: Buffer;
+  /** 'e2ee' = a DAVE protocol frame, 'passthrough' = plain Opus, 'silence' = F8 FF FE. */
+  frameKind: FrameKind;
+  /** Humans in the call whose DAVE session decrypted the frame / could not. */
+  decryptedBy: string[];
+  undecryptedBy: string[];
   /** Decoded interleaved stereo PCM at 48 kHz (empty when decoding failed). */
   pcm: Int16Array;
   decodeError?: string;

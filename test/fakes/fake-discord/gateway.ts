@@ -25,9 +25,13 @@ export interface GatewaySession {
   received: Json[];
 }
 
+/** Discord: one identify per max_concurrency bucket per 5 s. */
+const IDENTIFY_BUCKET_MS = 5_000;
+
 export interface GatewayOptions {
   token: string;
   heartbeatIntervalMs: number;
+  maxConcurrency: number;
   fail: (message: string) => void;
   /** Payloads to send after READY (GUILD_CREATEs) for a shard. */
   onIdentify: (session: GatewaySession) => { ready: Json; guildCreates: Json[] };
@@ -38,6 +42,8 @@ export interface GatewayOptions {
 export class GatewayServer extends EventEmitter {
   readonly #options: GatewayOptions;
   readonly sessions: GatewaySession[] = [];
+  /** Every identify with a valid token: which shard, when (performance.now()). */
+  readonly identifies: Array<{ shard: [number, number]; atMs: number }> = [];
   /** When true, heartbeats (op 1) get no ACK (op 11): the client should see a zombie connection. */
   withholdHeartbeatAcks = false;
   #wss: WebSocketServer | null = null;
@@ -150,6 +156,15 @@ export class GatewayServer extends EventEmitter {
       return null;
     }
     const shard = (Array.isArray(d.shard) ? d.shard : [0, 1]) as [number, number];
+    const atMs = performance.now();
+    const bucket = shard[0] % this.#options.maxConcurrency;
+    const previous = this.identifies.findLast((i) => i.shard[0] % this.#options.maxConcurrency === bucket);
+    this.identifies.push({ shard, atMs });
+    if (previous !== undefined && atMs - previous.atMs < IDENTIFY_BUCKET_MS) {
+      this.#options.fail(
+        `gateway: shard ${shard[0]} identified ${(atMs - previous.atMs).toFixed(0)} ms after shard ${previous.shard[0]} in bucket ${bucket} (max_concurrency ${this.#options.maxConcurrency}: one per 5 s)`,
+      );
+    }
     const session: GatewaySession = {
       sessionId: randomBytes(16).toString('hex'),
       shard,

@@ -1,6 +1,7 @@
 // A simulated guild member: joins and leaves voice, runs slash commands, posts messages and speaks.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { PcmClip } from '../audio-analysis.ts';
+import { HumanDaveClient } from './dave/human-client.ts';
 import type { FakeDiscord, GuildRef } from './index.ts';
 import { buildInteraction, InteractionHandle, type OptionValue } from './interaction.ts';
 import type { StoredMessage } from './message-store.ts';
@@ -26,6 +27,8 @@ export class FakeHuman {
   readonly #speaker = new Speaker(randomInt(1, 2 ** 31));
   /** Result of the last say(): send times of the first and last packet, per-packet faults. */
   lastSay: SayResult | null = null;
+  /** This human's DAVE client in its current voice channel (null with DAVE off or out of voice). */
+  #dave: HumanDaveClient | null = null;
 
   constructor(discord: FakeDiscord, user: UserRecord) {
     this.#discord = discord;
@@ -69,7 +72,25 @@ export class FakeHuman {
       selfMute: flags.selfMute ?? false,
       selfDeaf: flags.selfDeaf ?? false,
     });
+    this.#dave?.stop();
+    this.#dave = null;
     await this.#discord.announceVoiceMove(guild.id, this.id, previous, channel.id);
+    const call = this.#discord.dave.call(channel.id);
+    if (call) {
+      this.#dave = new HumanDaveClient({
+        userId: this.id,
+        call,
+        connected: () => this.#discord.usersInVoice(guild.id, channel.id).concat(this.#discord.world.bot.id),
+        commitDelayMs: this.#discord.humanCommitDelayMs,
+        fail: (message) => this.#discord.failures.push(message),
+      });
+      this.#dave.start();
+    }
+  }
+
+  /** This human's DAVE client (its davey session), when DAVE is on and it is in voice. */
+  get dave(): HumanDaveClient | null {
+    return this.#dave;
   }
 
   /** Leaves voice in the channel's guild (or wherever this human is). */
@@ -82,6 +103,8 @@ export class FakeHuman {
       state.channelId = null;
       await this.#discord.announceVoiceMove(g.id, this.id, previous, null);
       g.voiceStates.delete(this.id);
+      this.#dave?.stop();
+      this.#dave = null;
     }
   }
 
@@ -174,7 +197,12 @@ export class FakeHuman {
           await delay(SPEAKING_LEAD_MS);
         }
         const { secretKey, botAddress } = session;
-        return { secretKey, send: (datagram: Buffer) => d.voice.udp.send(datagram, botAddress) };
+        const dave = this.#dave;
+        return {
+          secretKey,
+          encrypt: (opus: Buffer) => (dave ? dave.encrypt(opus) : opus),
+          send: (datagram: Buffer) => d.voice.udp.send(datagram, botAddress),
+        };
       },
       options,
     );

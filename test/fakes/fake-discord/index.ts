@@ -4,6 +4,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BotAudioCapture } from './bot-audio.ts';
+import { DaveCalls } from './dave/calls.ts';
 import { GatewayServer, type GatewaySession, Intent } from './gateway.ts';
 import { FakeHuman } from './human.ts';
 import type { CommandRegistry, InteractionHandle } from './interaction.ts';
@@ -32,9 +33,18 @@ export interface FakeDiscordOptions {
   token?: string;
   /** Shard count advertised by GET /gateway/bot (default 1). */
   shardCount?: number;
+  /**
+   * session_start_limit.max_concurrency advertised by GET /gateway/bot (default 64). Identifies in
+   * one bucket (shard id % this) less than 5 s apart are recorded as failures, as Discord refuses them.
+   */
+  maxConcurrency?: number;
   gatewayHeartbeatIntervalMs?: number;
   voiceHeartbeatIntervalMs?: number;
   voiceDispatch?: Partial<VoiceDispatch>;
+  /** DAVE end-to-end encryption on every voice call, as Discord requires since March 2026 (default true). */
+  dave?: boolean;
+  /** How long (ms) simulated humans take to answer DAVE proposals with a commit (default 10). */
+  humanCommitDelayMs?: number;
 }
 
 /** A guild with lookups by name. */
@@ -64,6 +74,9 @@ export class FakeDiscord {
   readonly signalling: VoiceSignalling;
   readonly caCertPem: string;
   readonly caCertPath: string;
+  /** Every voice channel's DAVE group (the gateway as MLS delivery service). */
+  readonly dave: DaveCalls;
+  readonly humanCommitDelayMs: number;
   readonly #humans = new Map<string, FakeHuman>();
 
   constructor(options: FakeDiscordOptions, cert: { certPem: string; keyPem: string }, caCertPath: string) {
@@ -77,13 +90,18 @@ export class FakeDiscord {
     };
     this.messages = new MessageStore(this.world);
     this.rest = new RestServer(this.token);
+    this.dave = new DaveCalls(options.dave ?? true, fail);
+    this.humanCommitDelayMs = options.humanCommitDelayMs ?? 10;
     this.voice = new VoiceServer(cert, {
       heartbeatIntervalMs: options.voiceHeartbeatIntervalMs ?? 13_750,
       fail,
+      dave: this.dave,
+      connectedUsers: (guildId, channelId) => this.usersInVoice(guildId, channelId),
     });
     this.gateway = new GatewayServer({
       token: this.token,
       heartbeatIntervalMs: options.gatewayHeartbeatIntervalMs ?? 41_250,
+      maxConcurrency: options.maxConcurrency ?? 64,
       fail,
       onIdentify: (session) => this.#onIdentify(session),
       onVoiceStateRequest: (session, d) => this.signalling.onVoiceStateRequest(session, d),
@@ -99,6 +117,7 @@ export class FakeDiscord {
       store: this.messages,
       appId: this.appId,
       shardCount: options.shardCount ?? 1,
+      maxConcurrency: options.maxConcurrency ?? 64,
       gatewayUrl: () => this.gateway.url,
       commands: this.commands,
       interactions: this.interactions,
@@ -214,6 +233,14 @@ export class FakeDiscord {
       timeoutMs,
       `a message in #${channel.name}`,
     );
+  }
+
+  /** Users other than the bot in a voice channel. */
+  usersInVoice(guildId: string, channelId: string): string[] {
+    const states = [...this.world.guild(guildId).voiceStates.values()];
+    return states
+      .filter((v) => v.channelId === channelId && v.userId !== this.world.bot.id)
+      .map((v) => v.userId);
   }
 
   botVoiceState(guild: GuildRef): VoiceStateRecord | undefined {

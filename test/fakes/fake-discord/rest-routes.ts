@@ -15,6 +15,7 @@ export interface RouteContext {
   store: MessageStore;
   appId: string;
   shardCount: number;
+  maxConcurrency: number;
   gatewayUrl: () => string;
   commands: CommandRegistry;
   interactions: Map<string, InteractionHandle>;
@@ -58,7 +59,12 @@ export function registerRoutes(rest: RestServer, ctx: RouteContext): void {
     ok({
       url: ctx.gatewayUrl(),
       shards: ctx.shardCount,
-      session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 64 },
+      session_start_limit: {
+        total: 1000,
+        remaining: 1000,
+        reset_after: 0,
+        max_concurrency: ctx.maxConcurrency,
+      },
     }),
   );
   rest.route('GET', '/gateway', () => ok({ url: ctx.gatewayUrl() }), false);

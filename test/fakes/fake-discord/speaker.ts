@@ -39,6 +39,8 @@ export interface SentPacket {
   opus: Buffer;
   /** performance.now() ms when handed to the socket; null if never sent. */
   sentAtMs: number | null;
+  /** True when the frame went out DAVE-encrypted (E2EE inside the transport encryption). */
+  e2ee: boolean;
   faults: FaultKind[];
 }
 
@@ -54,6 +56,8 @@ export interface SayResult {
 /** Where a packet goes right now: the key and address of the bot's session, or null when absent. */
 export interface SpeakTarget {
   secretKey: Buffer;
+  /** The client's E2EE layer (DAVE) applied to each Opus frame before transport encryption. */
+  encrypt: (opus: Buffer) => Buffer;
   send: (datagram: Buffer) => Promise<void>;
 }
 
@@ -132,6 +136,7 @@ export class Speaker {
         timestamp: this.#timestamp,
         opus: kinds.includes('corruptOpus') ? INVALID_OPUS_PACKET : payload,
         sentAtMs: null,
+        e2ee: false,
         faults: kinds,
       };
       this.#seq = (this.#seq + 1) & 0xffff;
@@ -166,12 +171,14 @@ export class Speaker {
     const to = await target();
     if (!to) return;
     const copies = packet.faults.includes('duplicate') ? 2 : 1;
+    const media = to.encrypt(packet.opus);
+    packet.e2ee = media !== packet.opus;
     for (let i = 0; i < copies; i++) {
       // Every datagram needs a fresh nonce, duplicates included (as a retransmitting client would).
       this.#nonce = (this.#nonce + 1) >>> 0;
       const datagram = encryptRtp(
         { seq: packet.seq, timestamp: packet.timestamp, ssrc: this.ssrc },
-        packet.opus,
+        media,
         to.secretKey,
         this.#nonce,
       );

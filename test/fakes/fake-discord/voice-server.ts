@@ -3,6 +3,8 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { WebSocket, WebSocketServer } from 'ws';
+import type { DaveCall, DaveMember } from './dave/call.ts';
+import type { DaveCalls } from './dave/calls.ts';
 import type { Json } from './payloads.ts';
 import type { TestCertificate } from './tls-cert.ts';
 import { type UdpPeer, VoiceUdp } from './voice-udp.ts';
@@ -26,6 +28,10 @@ export interface VoiceSession {
   /** True once SESSION_DESCRIPTION was sent: audio can flow both ways. */
   ready: boolean;
   maxDaveProtocolVersion: number | null;
+  /** The protocol version op 4 announced (0 = DAVE off for this connection). */
+  daveProtocolVersion: number;
+  /** The bot as a member of the channel's DAVE call, once op 4 announced version 1. */
+  dave: DaveMember | null;
   /** Humans whose SPEAKING (op 5) this session has already seen. */
   speakingSent: Set<string>;
   /** Every op the bot sent on this session, in order. */
@@ -42,6 +48,9 @@ interface Pending {
 export interface VoiceServerOptions {
   heartbeatIntervalMs: number;
   fail: (message: string) => void;
+  dave: DaveCalls;
+  /** Users other than the bot in a voice channel (op 11 after the session description). */
+  connectedUsers: (guildId: string, channelId: string) => string[];
 }
 
 export class VoiceServer extends EventEmitter {
@@ -53,6 +62,8 @@ export class VoiceServer extends EventEmitter {
   /** Every IDENTIFY (op 0) and RESUME (op 7) payload, in order. */
   readonly identifies: Json[] = [];
   readonly resumes: Json[] = [];
+  /** Identifies refused with 4017 because the client offered no DAVE. */
+  daveRefusals = 0;
   readonly udp: VoiceUdp;
   /** When true, voice heartbeats (op 3) get no ACK (op 6). */
   withholdHeartbeatAcks = false;
@@ -65,7 +76,11 @@ export class VoiceServer extends EventEmitter {
     super();
     this.#cert = cert;
     this.#options = options;
-    this.udp = new VoiceUdp((ssrc) => this.#bySsrc(ssrc), options.fail);
+    this.udp = new VoiceUdp(
+      (ssrc) => this.#bySsrc(ssrc),
+      options.fail,
+      (session) => options.dave.call(session.channelId),
+    );
   }
 
   get endpoint(): string {
@@ -122,10 +137,17 @@ export class VoiceServer extends EventEmitter {
     this.emit('change');
   }
 
+  /** The DAVE call of the channel the guild's bot session is in (null with DAVE off). */
+  daveCall(guildId: string): DaveCall | null {
+    const session = this.sessions.get(guildId);
+    return session ? this.#options.dave.call(session.channelId) : null;
+  }
+
   /** Forgets the guild's session (the bot left voice). */
   endSession(guildId: string, code = 1000): void {
     const session = this.sessions.get(guildId);
     if (!session) return;
+    this.#leaveDave(session);
     this.sessions.delete(guildId);
     session.ready = false;
     session.ws?.close(code, 'session ended');
@@ -140,6 +162,48 @@ export class VoiceServer extends EventEmitter {
     return new Promise((resolve) => ws.send(text, () => resolve()));
   }
 
+  /** A binary voice-gateway frame: [u16 sequence][u8 opcode][payload], sharing the JSON sequence. */
+  sendBinary(session: VoiceSession, op: number, payload: Buffer): Promise<void> {
+    const ws = session.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return Promise.resolve();
+    session.seq++;
+    const head = Buffer.alloc(3);
+    head.writeUInt16BE(session.seq & 0xffff, 0);
+    head.writeUInt8(op, 2);
+    return new Promise((resolve) => ws.send(Buffer.concat([head, payload]), () => resolve()));
+  }
+
+  #leaveDave(session: VoiceSession): void {
+    if (!session.dave) return;
+    session.dave = null;
+    this.#options.dave.call(session.channelId)?.leave(session.userId);
+  }
+
+  /** Client → server binary: [u8 opcode][payload]; only ops 26 and 28 exist. */
+  #onBinary(session: VoiceSession | null, data: Buffer): void {
+    const call = session?.dave ? this.#options.dave.call(session.channelId) : null;
+    if (!session || !call) {
+      this.#options.fail('voice gateway: binary (DAVE) message on a connection without DAVE');
+      return;
+    }
+    const op = data.readUInt8(0);
+    const payload = data.subarray(1);
+    session.received.push({ op, d: { binaryBytes: payload.length } });
+    if (op === 26) call.keyPackage(session.userId, payload);
+    else if (op === 28) call.commitWelcome(session.userId, payload);
+    else this.#options.fail(`voice gateway: unexpected binary opcode ${op} from the bot`);
+  }
+
+  #onDaveJson(session: VoiceSession, op: number, d: Json): void {
+    const call = session.dave ? this.#options.dave.call(session.channelId) : null;
+    if (!call) {
+      this.#options.fail(`voice gateway: DAVE op ${op} on a connection without DAVE`);
+      return;
+    }
+    if (op === 23) call.readyForTransition(session.userId, Number(d.transition_id));
+    else call.invalidCommitWelcome(session.userId, Number(d.transition_id));
+  }
+
   #bySsrc(ssrc: number): VoiceSession | undefined {
     for (const s of this.sessions.values()) if (s.ssrc === ssrc) return s;
     return undefined;
@@ -150,7 +214,7 @@ export class VoiceServer extends EventEmitter {
     ws.send(JSON.stringify({ op: 8, d: { heartbeat_interval: this.#options.heartbeatIntervalMs } }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        this.#options.fail('voice gateway: unexpected binary (DAVE) message while DAVE is off');
+        this.#onBinary(session, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
         return;
       }
       const packet = JSON.parse(String(data)) as { op: number; d: Json };
@@ -158,6 +222,8 @@ export class VoiceServer extends EventEmitter {
       if (packet.op === 0) session = this.#identify(ws, packet.d);
       else if (packet.op === 7) session = this.#resume(ws, packet.d);
       else if (packet.op === 1 && session) this.#selectProtocol(session, packet.d);
+      else if ((packet.op === 23 || packet.op === 31) && session)
+        this.#onDaveJson(session, packet.op, packet.d);
       else if (packet.op === 3 && !this.withholdHeartbeatAcks) {
         ws.send(JSON.stringify({ op: 6, d: { t: packet.d.t } }));
       }
@@ -177,7 +243,16 @@ export class VoiceServer extends EventEmitter {
       ws.close(4004, 'Authentication failed');
       return null;
     }
+    const maxDave = typeof d.max_dave_protocol_version === 'number' ? d.max_dave_protocol_version : 0;
+    if (this.#options.dave.enabled && maxDave < 1) {
+      // Since March 2026 Discord refuses voice clients without DAVE outside stage channels.
+      ws.close(4017, 'E2EE/DAVE protocol required');
+      this.daveRefusals++;
+      this.emit('change');
+      return null;
+    }
     const old = this.sessions.get(pending.guildId);
+    if (old) this.#leaveDave(old);
     if (old?.ws && old.ws !== ws) old.ws.close(1000, 'replaced');
     const session: VoiceSession = {
       ...pending,
@@ -191,6 +266,8 @@ export class VoiceServer extends EventEmitter {
       ready: false,
       maxDaveProtocolVersion:
         typeof d.max_dave_protocol_version === 'number' ? d.max_dave_protocol_version : null,
+      daveProtocolVersion: 0,
+      dave: null,
       speakingSent: new Set(),
       received: [{ op: 0, d }],
     };
@@ -231,17 +308,32 @@ export class VoiceServer extends EventEmitter {
     session.mode = data.mode;
     session.secretKey = randomBytes(32);
     session.ready = true;
+    const call = this.#options.dave.call(session.channelId);
+    session.daveProtocolVersion = call ? call.protocolVersion : 0;
     void this.send(session, 4, {
       mode: session.mode,
       secret_key: [...session.secretKey],
-      dave_protocol_version: 0,
+      dave_protocol_version: session.daveProtocolVersion,
       audio_codec: 'opus',
       video_codec: null,
       media_session_id: randomBytes(8).toString('hex'),
     }).then(() => this.emit('change'));
+    const others = this.#options.connectedUsers(session.guildId, session.channelId);
+    if (others.length > 0) void this.send(session, 11, { user_ids: others });
+    if (call) {
+      const member: DaveMember = {
+        userId: session.userId,
+        kind: 'bot',
+        json: (op, payload) => void this.send(session, op, payload),
+        binary: (op, payload) => void this.sendBinary(session, op, payload),
+      };
+      session.dave = member;
+      call.join(member);
+    }
   }
 
   async stop(): Promise<void> {
+    this.#options.dave.stop();
     for (const client of this.#wss?.clients ?? []) client.terminate();
     this.#wss?.close();
     const https = this.#https;

@@ -3,7 +3,9 @@ import { createSocket, type RemoteInfo, type Socket } from 'node:dgram';
 import { performance } from 'node:perf_hooks';
 import { Decoder } from '@evan/opus';
 import { BotAudioCapture, CHANNELS, SAMPLE_RATE_HZ } from './bot-audio.ts';
-import { decryptRtp, isRtp } from './rtp.ts';
+import { type BotFrame, readBotFrame } from './dave/bot-frames.ts';
+import type { DaveCall } from './dave/call.ts';
+import { type DecryptedRtp, decryptRtp, isRtp } from './rtp.ts';
 
 export interface UdpPeer {
   address: string;
@@ -13,6 +15,8 @@ export interface UdpPeer {
 /** What the UDP side needs to know about a voice session. */
 export interface UdpSessionView {
   guildId: string;
+  channelId: string;
+  userId: string;
   ssrc: number;
   secretKey: Buffer | null;
   botAddress: UdpPeer | null;
@@ -20,6 +24,15 @@ export interface UdpSessionView {
 
 const DISCOVERY_BYTES = 74;
 const KEEPALIVE_BYTES = 8;
+/** How often (ms) and how long (ms) a frame waiting for a human's op 22 is retried. */
+const RETRY_EVERY_MS = 5;
+const RETRY_FOR_MS = 3000;
+
+interface HeldFrame {
+  session: UdpSessionView;
+  rtp: DecryptedRtp;
+  arrivalMs: number;
+}
 
 export class VoiceUdp {
   readonly botAudio = new BotAudioCapture();
@@ -27,13 +40,22 @@ export class VoiceUdp {
   readonly #decoders = new Map<number, Decoder>();
   readonly #findSession: (ssrc: number) => UdpSessionView | undefined;
   readonly #fail: (message: string) => void;
+  readonly #callOf: (session: UdpSessionView) => DaveCall | null;
+  /** Frames in arrival order that wait for a human to apply a commit (released in order). */
+  readonly #held: HeldFrame[] = [];
+  #retryTimer: NodeJS.Timeout | null = null;
   #socket: Socket | null = null;
   /** Count of keep-alive datagrams from the bot (echoed like Discord does). */
   keepAlives = 0;
 
-  constructor(findSession: (ssrc: number) => UdpSessionView | undefined, fail: (message: string) => void) {
+  constructor(
+    findSession: (ssrc: number) => UdpSessionView | undefined,
+    fail: (message: string) => void,
+    callOf: (session: UdpSessionView) => DaveCall | null,
+  ) {
     this.#findSession = findSession;
     this.#fail = fail;
+    this.#callOf = callOf;
   }
 
   async start(): Promise<number> {
@@ -105,6 +127,29 @@ export class VoiceUdp {
       this.#fail(`voice udp: could not decrypt the bot's RTP packet (ssrc ${ssrc})`);
       return;
     }
+    this.#held.push({ session, rtp, arrivalMs });
+    this.#release();
+  }
+
+  /** Records held frames in order while each can be read; a frame that must wait stops the line. */
+  #release(): void {
+    while (this.#held.length > 0) {
+      const next = this.#held[0] as HeldFrame;
+      const frame = readBotFrame(this.#callOf(next.session), next.session.userId, next.rtp.payload);
+      if (frame === 'retry' && performance.now() - next.arrivalMs < RETRY_FOR_MS) {
+        this.#retryTimer ??= setTimeout(() => {
+          this.#retryTimer = null;
+          this.#release();
+        }, RETRY_EVERY_MS);
+        return;
+      }
+      this.#held.shift();
+      this.#record(next, frame === 'retry' ? null : frame);
+    }
+  }
+
+  #record({ session, rtp, arrivalMs }: HeldFrame, frame: BotFrame | null): void {
+    const ssrc = rtp.ssrc;
     let decoder = this.#decoders.get(ssrc);
     if (!decoder) {
       decoder = new Decoder({ channels: CHANNELS, sample_rate: SAMPLE_RATE_HZ });
@@ -112,12 +157,17 @@ export class VoiceUdp {
     }
     let pcm = new Int16Array(0);
     let decodeError: string | undefined;
-    try {
-      const bytes = decoder.decode(rtp.payload);
-      pcm = new Int16Array(bytes.byteLength / 2);
-      new Uint8Array(pcm.buffer).set(bytes);
-    } catch (error) {
-      decodeError = String(error);
+    const opus = frame?.opus ?? null;
+    if (opus) {
+      try {
+        const bytes = decoder.decode(opus);
+        pcm = new Int16Array(bytes.byteLength / 2);
+        new Uint8Array(pcm.buffer).set(bytes);
+      } catch (error) {
+        decodeError = String(error);
+      }
+    } else {
+      decodeError = 'no human in the call could decrypt this E2EE frame';
     }
     const packet = {
       guildId: session.guildId,
@@ -125,7 +175,11 @@ export class VoiceUdp {
       seq: rtp.seq,
       timestamp: rtp.timestamp,
       arrivalMs,
-      opus: Buffer.from(rtp.payload),
+      opus: Buffer.from(opus ?? rtp.payload),
+      wire: Buffer.from(rtp.payload),
+      frameKind: frame?.kind ?? 'e2ee',
+      decryptedBy: frame?.decryptedBy ?? [],
+      undecryptedBy: frame?.undecryptedBy ?? [],
       pcm,
       ...(decodeError === undefined ? {} : { decodeError }),
     };
@@ -134,6 +188,8 @@ export class VoiceUdp {
   }
 
   async stop(): Promise<void> {
+    if (this.#retryTimer) clearTimeout(this.#retryTimer);
+    this.#retryTimer = null;
     const socket = this.#socket;
     this.#socket = null;
     if (socket) await new Promise<void>((resolve) => socket.close(() => resolve()));

@@ -4,18 +4,25 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type ClientMessage, FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
+import { DEFAULT_CATALOG, type FakeModel, refuseSetup } from './models.ts';
 import { FakeGenerateContent } from './rest.ts';
 import { waitForUpdate } from './wait.ts';
 
 export type { ClientMessage, FunctionResponse, SendAudioOptions } from './live-connection.ts';
 export { FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
+export { DEFAULT_CATALOG, type FakeLiveRules, type FakeModel } from './models.ts';
 export { FakeGenerateContent, type RecordedRequest, type RestAnswer } from './rest.ts';
 export { runScript, tone } from './script.ts';
 
 export interface FakeGeminiOptions {
   apiKey: string;
-  /** Model names (without `models/`) that exist; omitted = every model exists. */
+  /**
+   * Live model names (without `models/`) that exist; omitted = every Live model not in the catalog
+   * is accepted with no rules of its own.
+   */
   knownModels?: string[];
+  /** The models the API lists, with their methods and Live rules; default DEFAULT_CATALOG. */
+  catalog?: readonly FakeModel[];
   /** Send a resumable handle right after setupComplete when the client asked for resumption. */
   autoHandles?: boolean;
   /**
@@ -46,6 +53,13 @@ export class FakeGemini extends EventEmitter {
   readonly #policies: { policy: SetupPolicy; remaining: number }[] = [];
   readonly #onAccepted: ((connection: FakeLiveConnection) => void)[] = [];
   readonly #timers = new Set<NodeJS.Timeout>();
+  readonly #catalog: FakeModel[];
+  /** Shut down by Google: gone from models.list/get, 404 on generateContent, 1008 on Live setup. */
+  readonly #retired = new Set([
+    'gemini-2.5-flash',
+    'gemini-2.0-flash-live-001',
+    'gemini-live-2.5-flash-preview',
+  ]);
   #taken = 0;
   /** Simulated server time (ms) between setup and setupComplete; may be changed between connections. */
   setupLatencyMs: number;
@@ -56,7 +70,12 @@ export class FakeGemini extends EventEmitter {
     this.apiKey = options.apiKey;
     this.#http = http;
     this.#wss = wss;
-    this.rest = new FakeGenerateContent(options.apiKey);
+    this.#catalog = [...(options.catalog ?? DEFAULT_CATALOG)];
+    this.rest = new FakeGenerateContent(
+      options.apiKey,
+      (name) => this.model(name),
+      () => this.models,
+    );
     this.setupLatencyMs = options.setupLatencyMs ?? 0;
     this.baseUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
     wss.on('connection', (socket, request) => this.#accept(socket, request));
@@ -95,6 +114,23 @@ export class FakeGemini extends EventEmitter {
   /** The next `times` setups are accepted, then the socket is closed at once (a 1011 storm). */
   closeAfterSetup(code: number, reason: string, times = 1): void {
     this.#policies.push({ policy: { kind: 'closeAfterSetup', code, reason }, remaining: times });
+  }
+
+  /** The catalog entry of a model that is still offered (undefined when unknown or retired). */
+  model(name: string): FakeModel | undefined {
+    const bare = name.replace(/^models\//, '');
+    if (this.#retired.has(bare)) return undefined;
+    return this.#catalog.find((model) => model.name === bare);
+  }
+
+  /** Every model still offered, as models.list shows them. */
+  get models(): readonly FakeModel[] {
+    return this.#catalog.filter((model) => !this.#retired.has(model.name));
+  }
+
+  /** Google shuts a model down: from now on it is gone from the list, REST and Live setups. */
+  retireModel(name: string): void {
+    this.#retired.add(name);
   }
 
   /** Runs for every accepted connection, right after setupComplete (e.g. to play a script). */
@@ -150,12 +186,25 @@ export class FakeGemini extends EventEmitter {
       return;
     }
     const model = String(setup.model ?? '').replace(/^models\//, '');
-    if (this.#options.knownModels && !this.#options.knownModels.includes(model)) {
+    const entry = this.model(model);
+    const offered = entry
+      ? entry.supportedGenerationMethods.includes('bidiGenerateContent')
+      : !this.#retired.has(model) && !this.#catalog.some((known) => known.name === model);
+    if (!offered || (this.#options.knownModels && !this.#options.knownModels.includes(model))) {
+      // The real reason goes on ("Call ListModels …") and is cut at 123 bytes by close().
       connection.close(
         1008,
-        `models/${model} is not found for API version v1beta, or is not supported for bidiGenerateContent.`,
+        `models/${model} is not found for API version v1beta, or is not supported for bidiGenerateContent. Call ListModels to see the list of available models and their supported methods.`,
       );
       return;
+    }
+    if (entry?.live) {
+      const refusal = refuseSetup(entry.live, setup);
+      if (refusal) {
+        connection.close(refusal.code, refusal.reason);
+        return;
+      }
+      connection.rules = entry.live;
     }
     const policy = this.#takePolicy();
     if (policy?.kind === 'reject') {

@@ -1,6 +1,7 @@
 // One Live socket on the fake server: records what the client sent, and lets a test speak as Gemini.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
+import type { FakeLiveRules } from './models.ts';
 import { delay, waitForUpdate } from './wait.ts';
 
 export type ClientMessage = Record<string, unknown> & {
@@ -79,7 +80,10 @@ export class FakeLiveConnection extends EventEmitter {
   /** Every client message, parsed, in order (setup first). */
   readonly messages: ClientMessage[] = [];
   readonly audioChunks: AudioChunk[] = [];
+  /** Typed text the model was given, from realtimeInput.text and from clientContent user turns. */
   readonly texts: string[] = [];
+  /** Each typed text and how it came: as realtime input, or as a clientContent turn. */
+  readonly typedTurns: { text: string; via: 'realtimeInput' | 'clientContent'; turnComplete: boolean }[] = [];
   readonly images: { mimeType: string; data: Buffer }[] = [];
   readonly toolResponses: FunctionResponse[] = [];
   audioStreamEnds = 0;
@@ -87,9 +91,13 @@ export class FakeLiveConnection extends EventEmitter {
   setup: Record<string, unknown> | undefined;
   /** Set once setup was accepted. */
   session: FakeLogicalSession | undefined;
+  /** The Live rules of the catalog model this connection was set up with, if it has any. */
+  rules: FakeLiveRules | undefined;
   closeRecord: CloseRecord | undefined;
   readonly #socket: WebSocket;
   #callCounter = 0;
+  /** The test (as Gemini) has sent words or audio of a turn that has not completed yet. */
+  #modelTurnOpen = false;
 
   constructor(id: number, path: string, socket: WebSocket) {
     super();
@@ -100,6 +108,11 @@ export class FakeLiveConnection extends EventEmitter {
       this.closeRecord = { code, reason: reason.toString() };
       this.emit('update');
     });
+  }
+
+  /** Words or audio of a model turn were sent and its turnComplete (or interruption) was not. */
+  get modelTurnOpen(): boolean {
+    return this.#modelTurnOpen;
   }
 
   get isOpen(): boolean {
@@ -118,8 +131,16 @@ export class FakeLiveConnection extends EventEmitter {
   /** Called by the server for every client frame after parsing. */
   record(message: ClientMessage): void {
     this.messages.push(message);
+    const refusal = this.#breaksRules(message);
+    if (refusal) {
+      this.close(1007, refusal);
+      return;
+    }
     const input = message.realtimeInput;
     if (input) this.#recordRealtimeInput(input);
+    if (message.clientContent) this.#recordClientContent(message.clientContent);
+    // Documented for 3.1 and 3.8: a client turn with turn_complete interrupts generation.
+    if (message.clientContent?.turnComplete === true && this.#modelTurnOpen) this.interrupt();
     for (const response of message.toolResponse?.functionResponses ?? []) {
       this.toolResponses.push(response);
       const settle = response.id ? this.session?.pendingToolCalls.get(response.id) : undefined;
@@ -130,6 +151,35 @@ export class FakeLiveConnection extends EventEmitter {
     }
     this.emit('update');
     this.session?.emit('update');
+  }
+
+  /** What the model's rules refuse after setup (wording unconfirmed, code 1007 as for setup fields). */
+  #breaksRules(message: ClientMessage): string | undefined {
+    const rules = this.rules;
+    if (!rules) return undefined;
+    if (
+      message.clientContent &&
+      !rules.clientContentMidSession &&
+      this.messages.some((m) => m.realtimeInput)
+    ) {
+      return 'Request contains an invalid argument: client content is only accepted before realtime input.';
+    }
+    const scheduled = message.toolResponse?.functionResponses?.some((r) => r.scheduling !== undefined);
+    if (scheduled && !rules.scheduling) {
+      return `Invalid JSON payload received. Unknown name "scheduling" at 'tool_response.function_responses[0]': Cannot find field.`;
+    }
+    return undefined;
+  }
+
+  #recordClientContent(content: Record<string, unknown>): void {
+    const turns = (content.turns ?? []) as { role?: string; parts?: { text?: string }[] }[];
+    for (const turn of turns) {
+      if (turn.role !== 'user') continue;
+      const text = (turn.parts ?? []).map((part) => part.text ?? '').join('');
+      if (text === '') continue;
+      this.texts.push(text);
+      this.typedTurns.push({ text, via: 'clientContent', turnComplete: content.turnComplete === true });
+    }
   }
 
   #recordRealtimeInput(input: Record<string, unknown>): void {
@@ -147,7 +197,10 @@ export class FakeLiveConnection extends EventEmitter {
     const video = input.video as { data?: string; mimeType?: string } | undefined;
     if (video?.data)
       this.images.push({ mimeType: video.mimeType ?? '', data: Buffer.from(video.data, 'base64') });
-    if (typeof input.text === 'string') this.texts.push(input.text);
+    if (typeof input.text === 'string') {
+      this.texts.push(input.text);
+      this.typedTurns.push({ text: input.text, via: 'realtimeInput', turnComplete: false });
+    }
     if (input.audioStreamEnd) this.audioStreamEnds++;
   }
 
@@ -197,6 +250,7 @@ export class FakeLiveConnection extends EventEmitter {
 
   /** 24 kHz mono PCM16 as inlineData parts, as fast as allowed by the pause options. */
   async sendAudio(pcm24k: Int16Array, options: SendAudioOptions = {}): Promise<void> {
+    this.#modelTurnOpen = true;
     const chunkSamples = Math.max(1, Math.round(((options.chunkMs ?? 40) * OUTPUT_RATE_HZ) / 1000));
     const pauseEvery = options.pauseEveryMs ? Math.round((options.pauseEveryMs * OUTPUT_RATE_HZ) / 1000) : 0;
     let sinceSleep = 0;
@@ -221,11 +275,13 @@ export class FakeLiveConnection extends EventEmitter {
   }
 
   transcribeOutput(text: string): void {
+    this.#modelTurnOpen = true;
     this.send({ serverContent: { outputTranscription: { text } } });
   }
 
   /** A barge-in: `interrupted` then `turnComplete`, without `generationComplete`, as the real server does. */
   interrupt(): void {
+    this.#modelTurnOpen = false;
     this.send({ serverContent: { interrupted: true } });
     this.send({ serverContent: { turnComplete: true } });
   }
@@ -235,6 +291,7 @@ export class FakeLiveConnection extends EventEmitter {
   }
 
   turnComplete(reason?: string): void {
+    this.#modelTurnOpen = false;
     this.send({
       serverContent: reason ? { turnComplete: true, turnCompleteReason: reason } : { turnComplete: true },
     });

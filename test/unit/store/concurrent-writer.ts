@@ -1,5 +1,5 @@
 // Child process for concurrent.test.ts: opens the shared store file, waits for "go", then writes.
-// argv: <dbPath> <label> <iterations> <nowMs>
+// argv: <dbPath or postgres:// URL> <label> <iterations> <nowMs>
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { openStore } from '../../../src/store/store.ts';
@@ -11,20 +11,28 @@ if (path === undefined || label === undefined || iterationsArg === undefined || 
 const iterations = Number(iterationsArg);
 const now = Number(nowArg);
 
-const store = openStore({ path, clock: { now: () => now } });
+const clock = { now: () => now };
+const store = await openStore(
+  path.startsWith('postgres://') ? { databaseUrl: path, clock } : { path, clock },
+);
 process.stdout.write('ready\n');
 
 const lines = createInterface({ input: process.stdin });
-lines.once('line', () => {
+lines.once('line', async () => {
   const startedAt = performance.timeOrigin + performance.now();
   for (let i = 0; i < iterations; i++) {
-    store.usage.add('guild-shared', { voiceSeconds: 1, promptTokens: 1, responseTokens: 2, totalTokens: 3 });
-    if (i % 10 === 0) store.optOuts.add(`${label}-${i}`);
-    if (i % 50 === 0) store.settings.update('guild-shared', { idleLeaveSeconds: i });
+    await store.usage.add('guild-shared', {
+      voiceSeconds: 1,
+      promptTokens: 1,
+      responseTokens: 2,
+      totalTokens: 3,
+    });
+    if (i % 10 === 0) await store.optOuts.add(`${label}-${i}`);
+    if (i % 50 === 0) await store.settings.update('guild-shared', { idleLeaveSeconds: i });
   }
-  store.handles.save('guild-shared', `handle-${label}`);
+  await store.handles.save('guild-shared', `handle-${label}`);
   const endedAt = performance.timeOrigin + performance.now();
-  store.close();
+  await store.close();
   // The wall-clock window of the writes, in ms, so the test can check the writers overlapped.
   process.stdout.write(`done ${startedAt} ${endedAt}\n`);
   lines.close();

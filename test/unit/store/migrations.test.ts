@@ -59,63 +59,71 @@ describe('store migrations', () => {
   });
   afterEach(() => tmp.remove());
 
-  it('GIVEN an empty data directory THEN open creates a WAL file at the latest schema version', () => {
-    const store = openStore({ dataDir: join(tmp.dir, 'nested', 'data') });
-    store.close();
+  it('GIVEN an empty data directory THEN open creates a WAL file at the latest schema version', async () => {
+    const store = await openStore({ dataDir: join(tmp.dir, 'nested', 'data') });
+    await store.close();
     const path = join(tmp.dir, 'nested', 'data', STORE_FILE_NAME);
-    expect(store.path).toBe(path);
+    expect(store.location).toBe(path);
     expect(store.migratedFrom).toBe(0);
-    expect(SCHEMA_VERSION).toBe(3);
+    expect(SCHEMA_VERSION).toBe(4);
     expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
     expect(pragma(path, 'journal_mode')).toBe('wal');
-    expect(tables(path)).toEqual(['guild_settings', 'opt_outs', 'resumption_handles', 'usage_daily']);
+    expect(tables(path)).toEqual([
+      'guild_settings',
+      'identify_slots',
+      'opt_outs',
+      'resumption_handles',
+      'usage_daily',
+    ]);
   });
 
   for (let version = 1; version < SCHEMA_VERSION; version++) {
-    it(`GIVEN a version ${version} file with data THEN open upgrades it and keeps the data`, () => {
+    it(`GIVEN a version ${version} file with data THEN open upgrades it and keeps the data`, async () => {
       const path = join(tmp.dir, STORE_FILE_NAME);
       writeOldFile(path, version);
       expect(pragma(path, 'user_version')).toBe(version);
 
-      const store = openStore({ path, clock: manualClock(NOW) });
+      const store = await openStore({ path, clock: manualClock(NOW) });
       try {
         expect(store.migratedFrom).toBe(version);
-        expect(store.settings.get(GUILD).voiceName).toBe('Kore');
+        expect((await store.settings.get(GUILD)).voiceName).toBe('Kore');
         expect(store.optOuts.has(USER)).toBe(true);
-        store.usage.add(GUILD, { voiceSeconds: 10, totalTokens: 100 });
+        await store.usage.add(GUILD, { voiceSeconds: 10, totalTokens: 100 });
         const expected =
           version >= 2 ? { voiceSeconds: 40, totalTokens: 600 } : { voiceSeconds: 10, totalTokens: 100 };
-        expect(store.usage.today(GUILD)).toMatchObject(expected);
-        store.handles.save(GUILD, 'handle-1');
-        expect(store.handles.latest(GUILD)?.handle).toBe('handle-1');
+        expect(await store.usage.today(GUILD)).toMatchObject(expected);
+        await store.handles.save(GUILD, 'handle-1');
+        expect((await store.handles.latest(GUILD))?.handle).toBe('handle-1');
       } finally {
-        store.close();
+        await store.close();
       }
       expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION);
     });
   }
 
-  it('GIVEN a file at the latest version THEN reopening changes nothing', () => {
-    const first = openStore({ dataDir: tmp.dir });
-    first.settings.update(GUILD, { voiceName: 'Charon' });
-    first.close();
-    const second = openStore({ dataDir: tmp.dir });
+  it('GIVEN a file at the latest version THEN reopening changes nothing', async () => {
+    const first = await openStore({ dataDir: tmp.dir });
+    await first.settings.update(GUILD, { voiceName: 'Charon' });
+    await first.close();
+    const second = await openStore({ dataDir: tmp.dir });
     expect(second.migratedFrom).toBe(SCHEMA_VERSION);
-    expect(second.settings.get(GUILD).voiceName).toBe('Charon');
-    second.close();
+    expect((await second.settings.get(GUILD)).voiceName).toBe('Charon');
+    await second.close();
   });
 
-  it('GIVEN a file written by a newer bot THEN open fails with STORE_TOO_NEW and leaves it alone', () => {
+  it('GIVEN a file written by a newer bot THEN open fails with STORE_TOO_NEW and leaves it alone', async () => {
     const path = join(tmp.dir, STORE_FILE_NAME);
     const db = new DatabaseSync(path);
     db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`);
     db.close();
-    expect(() => openStore({ path })).toThrowError(expect.objectContaining({ code: 'STORE_TOO_NEW' }));
+    await expect(openStore({ path })).rejects.toThrowError(
+      expect.objectContaining({ code: 'STORE_TOO_NEW' }),
+    );
     expect(pragma(path, 'user_version')).toBe(SCHEMA_VERSION + 1);
     expect(tables(path)).toEqual([]);
   });
 
-  it('GIVEN a migration that fails THEN every migration of that open is rolled back', () => {
+  it('GIVEN a migration that fails THEN every migration of that open is rolled back', async () => {
     const db = new DatabaseSync(':memory:');
     const broken = [
       ...MIGRATIONS.slice(0, 1),
@@ -135,7 +143,7 @@ describe('store migrations', () => {
     db.close();
   });
 
-  it('GIVEN migrations out of order THEN migrate refuses before touching the file', () => {
+  it('GIVEN migrations out of order THEN migrate refuses before touching the file', async () => {
     const db = new DatabaseSync(':memory:');
     const shuffled = [MIGRATIONS[1]!, MIGRATIONS[0]!];
     expect(() => migrate(db, shuffled)).toThrowError(
@@ -145,24 +153,24 @@ describe('store migrations', () => {
     db.close();
   });
 
-  it('GIVEN a data directory that cannot be created THEN open fails with STORE_OPEN_FAILED', () => {
+  it('GIVEN a data directory that cannot be created THEN open fails with STORE_OPEN_FAILED', async () => {
     const file = join(tmp.dir, 'not-a-dir');
     writeFileSync(file, 'x');
-    expect(() => openStore({ dataDir: join(file, 'data') })).toThrowError(
+    await expect(openStore({ dataDir: join(file, 'data') })).rejects.toThrowError(
       expect.objectContaining({ code: 'STORE_OPEN_FAILED' }),
     );
   });
 
-  it('GIVEN an invalid settings default THEN open fails with STORE_BAD_DEFAULTS', () => {
-    expect(() => openStore({ dataDir: tmp.dir, settingsDefaults: { idleLeaveSeconds: -5 } })).toThrowError(
-      expect.objectContaining({ code: 'STORE_BAD_DEFAULTS' }),
-    );
+  it('GIVEN an invalid settings default THEN open fails with STORE_BAD_DEFAULTS', async () => {
+    await expect(
+      openStore({ dataDir: tmp.dir, settingsDefaults: { idleLeaveSeconds: -5 } }),
+    ).rejects.toThrowError(expect.objectContaining({ code: 'STORE_BAD_DEFAULTS' }));
   });
 
-  it('GIVEN a closed store THEN closing again is harmless and repositories refuse to run', () => {
-    const store = openStore({ dataDir: tmp.dir });
-    store.close();
-    expect(() => store.close()).not.toThrow();
-    expect(() => store.optOuts.has(USER)).toThrow();
+  it('GIVEN a closed store THEN closing again is harmless and repositories refuse to run', async () => {
+    const store = await openStore({ dataDir: tmp.dir });
+    await store.close();
+    await expect(store.close()).resolves.toBeUndefined();
+    await expect(store.optOuts.add(USER)).rejects.toThrow();
   });
 });

@@ -1,6 +1,4 @@
-import { join } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { UserFacingError } from '../../../src/errors.ts';
 import { PREBUILT_VOICES } from '../../../src/live/voices.ts';
 import {
@@ -10,8 +8,8 @@ import {
   SETTING_KEYS,
   SETTING_SPECS,
 } from '../../../src/store/settings-schema.ts';
-import { openStore, STORE_FILE_NAME, type Store } from '../../../src/store/store.ts';
-import { makeTempDir, manualClock, type TempDir } from './temp-store.ts';
+import { openStore } from '../../../src/store/store.ts';
+import { describeBackends, type StoreTarget, useTempStore } from './temp-store.ts';
 
 const GUILD = '111111111111111111';
 const OTHER_GUILD = '333333333333333333';
@@ -31,18 +29,14 @@ const CUSTOM: GuildSettings = {
   dailyVoiceMinutes: 1440,
 };
 
-function rowCount(path: string): number {
-  const db = new DatabaseSync(path);
-  try {
-    return Number(db.prepare('SELECT count(*) AS n FROM guild_settings').get()?.n);
-  } finally {
-    db.close();
-  }
+async function rowCount(target: StoreTarget): Promise<number> {
+  const [row] = await target.query('SELECT count(*) AS n FROM guild_settings');
+  return Number(row?.n);
 }
 
-function rejection(fn: () => unknown): UserFacingError {
+async function rejection(promise: Promise<unknown>): Promise<UserFacingError> {
   try {
-    fn();
+    await promise;
   } catch (error) {
     if (error instanceof UserFacingError) return error;
     throw error;
@@ -50,20 +44,11 @@ function rejection(fn: () => unknown): UserFacingError {
   throw new Error('expected a UserFacingError, nothing was thrown');
 }
 
-describe('settings', () => {
-  let tmp: TempDir;
-  let store: Store;
-  beforeEach(() => {
-    tmp = makeTempDir();
-    store = openStore({ dataDir: tmp.dir, clock: manualClock('2026-05-10T12:00:00Z') });
-  });
-  afterEach(() => {
-    store.close();
-    tmp.remove();
-  });
+describeBackends('settings', (target) => {
+  const t = useTempStore(target, '2026-05-10T12:00:00Z');
 
-  it('GIVEN a guild that never ran /config THEN it gets the defaults without any write', () => {
-    const settings = store.settings.get(GUILD);
+  it('GIVEN a guild that never ran /config THEN it gets the defaults without any write', async () => {
+    const settings = await t.store().settings.get(GUILD);
     expect(settings).toEqual({
       voiceName: 'Puck',
       persona: DEFAULT_PERSONA,
@@ -77,83 +62,95 @@ describe('settings', () => {
       idleLeaveSeconds: 60,
       dailyVoiceMinutes: 0,
     });
-    expect(rowCount(store.path)).toBe(0);
+    expect(await rowCount(target())).toBe(0);
   });
 
-  it('GIVEN effective settings THEN they are frozen', () => {
-    const settings = store.settings.get(GUILD) as GuildSettings;
+  it('GIVEN effective settings THEN they are frozen', async () => {
+    const settings = (await t.store().settings.get(GUILD)) as GuildSettings;
     expect(Object.isFrozen(settings)).toBe(true);
     expect(() => {
       settings.voiceName = 'Kore';
     }).toThrow(TypeError);
-    expect(store.settings.get(GUILD).voiceName).toBe('Puck');
+    expect((await t.store().settings.get(GUILD)).voiceName).toBe('Puck');
   });
 
-  it('GIVEN every key changed THEN the settings survive a restart unchanged', () => {
-    expect(store.settings.update(GUILD, CUSTOM)).toEqual(CUSTOM);
-    store.close();
-    store = openStore({ dataDir: tmp.dir });
-    expect(store.settings.get(GUILD)).toEqual(CUSTOM);
-    expect(store.settings.get(OTHER_GUILD)).toEqual(DEFAULT_SETTINGS);
+  it('GIVEN every key changed THEN the settings survive a restart unchanged', async () => {
+    expect(await t.store().settings.update(GUILD, CUSTOM)).toEqual(CUSTOM);
+    await t.reopen();
+    expect(await t.store().settings.get(GUILD)).toEqual(CUSTOM);
+    expect(await t.store().settings.get(OTHER_GUILD)).toEqual(DEFAULT_SETTINGS);
   });
 
-  it('GIVEN a partial update THEN other keys keep their values', () => {
-    store.settings.update(GUILD, { voiceName: 'Kore', idleLeaveSeconds: 0 });
-    const after = store.settings.update(GUILD, { googleSearch: true });
+  it('GIVEN a partial update THEN other keys keep their values', async () => {
+    await t.store().settings.update(GUILD, { voiceName: 'Kore', idleLeaveSeconds: 0 });
+    const after = await t.store().settings.update(GUILD, { googleSearch: true });
     expect(after).toMatchObject({ voiceName: 'Kore', idleLeaveSeconds: 0, googleSearch: true });
     expect(after.persona).toBe(DEFAULT_PERSONA);
   });
 
-  it('GIVEN null or a blank string for an optional key THEN the key is cleared', () => {
-    store.settings.update(GUILD, { languageCode: 'fr-FR', transcriptChannelId: CHANNEL });
-    expect(store.settings.update(GUILD, { languageCode: null })).toMatchObject({ languageCode: null });
-    const cleared = store.settings.update(GUILD, { transcriptChannelId: '  ' as string });
+  it('GIVEN null or a blank string for an optional key THEN the key is cleared', async () => {
+    await t.store().settings.update(GUILD, { languageCode: 'fr-FR', transcriptChannelId: CHANNEL });
+    expect(await t.store().settings.update(GUILD, { languageCode: null })).toMatchObject({
+      languageCode: null,
+    });
+    const cleared = await t.store().settings.update(GUILD, { transcriptChannelId: '  ' as string });
     expect(cleared.transcriptChannelId).toBeNull();
   });
 
-  it('GIVEN a language code in any case THEN it is stored in canonical BCP-47 form', () => {
-    expect(store.settings.update(GUILD, { languageCode: 'pt-br' }).languageCode).toBe('pt-BR');
-    expect(store.settings.update(GUILD, { languageCode: 'es-419' }).languageCode).toBe('es-419');
-    expect(store.settings.update(GUILD, { languageCode: 'ja' }).languageCode).toBe('ja');
+  it('GIVEN a language code in any case THEN it is stored in canonical BCP-47 form', async () => {
+    expect((await t.store().settings.update(GUILD, { languageCode: 'pt-br' })).languageCode).toBe('pt-BR');
+    expect((await t.store().settings.update(GUILD, { languageCode: 'es-419' })).languageCode).toBe('es-419');
+    expect((await t.store().settings.update(GUILD, { languageCode: 'ja' })).languageCode).toBe('ja');
   });
 
-  it('GIVEN every prebuilt voice THEN each is accepted', () => {
+  it('GIVEN every prebuilt voice THEN each is accepted', async () => {
     expect(PREBUILT_VOICES).toHaveLength(30);
     for (const voice of PREBUILT_VOICES) {
-      expect(store.settings.update(GUILD, { voiceName: voice }).voiceName).toBe(voice);
+      expect((await t.store().settings.update(GUILD, { voiceName: voice })).voiceName).toBe(voice);
     }
   });
 
-  it('GIVEN reset of one key THEN only that key returns to its default', () => {
-    store.settings.update(GUILD, CUSTOM);
-    const after = store.settings.reset(GUILD, 'persona');
+  it('GIVEN reset of one key THEN only that key returns to its default', async () => {
+    await t.store().settings.update(GUILD, CUSTOM);
+    const after = await t.store().settings.reset(GUILD, 'persona');
     expect(after).toEqual({ ...CUSTOM, persona: DEFAULT_PERSONA });
   });
 
-  it('GIVEN reset of all keys THEN the guild has the defaults and other guilds keep theirs', () => {
-    store.settings.update(GUILD, CUSTOM);
-    store.settings.update(OTHER_GUILD, { voiceName: 'Leda' });
-    expect(store.settings.reset(GUILD)).toEqual(DEFAULT_SETTINGS);
-    expect(store.settings.get(OTHER_GUILD).voiceName).toBe('Leda');
+  it('GIVEN reset of all keys THEN the guild has the defaults and other guilds keep theirs', async () => {
+    await t.store().settings.update(GUILD, CUSTOM);
+    await t.store().settings.update(OTHER_GUILD, { voiceName: 'Leda' });
+    expect(await t.store().settings.reset(GUILD)).toEqual(DEFAULT_SETTINGS);
+    expect((await t.store().settings.get(OTHER_GUILD)).voiceName).toBe('Leda');
   });
 
-  it('GIVEN caller defaults THEN guilds without a stored value get them', () => {
-    store.close();
-    store = openStore({ dataDir: tmp.dir, settingsDefaults: { voiceName: 'Aoede', persona: 'Be brief.' } });
-    expect(store.defaults).toMatchObject({ voiceName: 'Aoede', persona: 'Be brief.' });
-    expect(store.settings.get(GUILD)).toMatchObject({ voiceName: 'Aoede', persona: 'Be brief.' });
-    store.settings.update(GUILD, { voiceName: 'Kore' });
-    expect(store.settings.reset(GUILD, 'voiceName').voiceName).toBe('Aoede');
+  it('GIVEN caller defaults THEN guilds without a stored value get them', async () => {
+    const store = await openStore(
+      target().options({ settingsDefaults: { voiceName: 'Aoede', persona: 'Be brief.' } }),
+    );
+    try {
+      expect(store.defaults).toMatchObject({ voiceName: 'Aoede', persona: 'Be brief.' });
+      expect(await store.settings.get(GUILD)).toMatchObject({ voiceName: 'Aoede', persona: 'Be brief.' });
+      await store.settings.update(GUILD, { voiceName: 'Kore' });
+      expect((await store.settings.reset(GUILD, 'voiceName')).voiceName).toBe('Aoede');
+    } finally {
+      await store.close();
+    }
   });
 
-  it('GIVEN a stored row this code no longer accepts THEN the default is used instead', () => {
-    store.settings.update(GUILD, { idleLeaveSeconds: 30 });
-    const db = new DatabaseSync(join(tmp.dir, STORE_FILE_NAME));
-    const insert = db.prepare('INSERT OR REPLACE INTO guild_settings VALUES (?, ?, ?, 0)');
-    insert.run(GUILD, 'voiceName', '"RetiredVoice"');
-    insert.run(GUILD, 'volume', '11');
-    db.close();
-    expect(store.settings.get(GUILD)).toEqual({ ...DEFAULT_SETTINGS, idleLeaveSeconds: 30 });
+  it('GIVEN a stored row this code no longer accepts THEN the default is used instead', async () => {
+    await t.store().settings.update(GUILD, { idleLeaveSeconds: 30 });
+    const insert = 'INSERT INTO guild_settings VALUES (?, ?, ?, 0)';
+    await target().query(insert, [GUILD, 'voiceName', '"RetiredVoice"']);
+    await target().query(insert, [GUILD, 'volume', '11']);
+    expect(await t.store().settings.get(GUILD)).toEqual({ ...DEFAULT_SETTINGS, idleLeaveSeconds: 30 });
+  });
+
+  it('GIVEN settings read or written here THEN current() answers them without the database; others get the defaults', async () => {
+    expect(t.store().settings.current(GUILD)).toEqual(DEFAULT_SETTINGS);
+    await t.store().settings.update(GUILD, { idleLeaveSeconds: 5 });
+    expect(t.store().settings.current(GUILD).idleLeaveSeconds).toBe(5);
+    await t.store().settings.reset(GUILD, 'idleLeaveSeconds');
+    expect(t.store().settings.current(GUILD).idleLeaveSeconds).toBe(60);
   });
 
   const INVALID: [keyof GuildSettings, unknown, RegExp][] = [
@@ -194,20 +191,20 @@ describe('settings', () => {
   });
 
   for (const [key, value, message] of INVALID) {
-    it(`GIVEN ${key} = ${JSON.stringify(value)?.slice(0, 30)} THEN it is rejected with one clear sentence and nothing is stored`, () => {
-      store.settings.update(GUILD, { voiceName: 'Kore' });
-      const error = rejection(() => store.settings.update(GUILD, { googleSearch: true, [key]: value }));
+    it(`GIVEN ${key} = ${JSON.stringify(value)?.slice(0, 30)} THEN it is rejected with one clear sentence and nothing is stored`, async () => {
+      await t.store().settings.update(GUILD, { voiceName: 'Kore' });
+      const error = await rejection(t.store().settings.update(GUILD, { googleSearch: true, [key]: value }));
       expect(error.code).toBe('SETTING_INVALID');
       expect(error.message).toMatch(message);
       expect(error.message.startsWith(SETTING_SPECS[key].label)).toBe(true);
-      expect(store.settings.get(GUILD)).toEqual({ ...DEFAULT_SETTINGS, voiceName: 'Kore' });
+      expect(await t.store().settings.get(GUILD)).toEqual({ ...DEFAULT_SETTINGS, voiceName: 'Kore' });
     });
   }
 
-  it('GIVEN an unknown setting name THEN it is rejected naming it', () => {
-    const error = rejection(() => store.settings.update(GUILD, { volume: 11 } as never));
+  it('GIVEN an unknown setting name THEN it is rejected naming it', async () => {
+    const error = await rejection(t.store().settings.update(GUILD, { volume: 11 } as never));
     expect(error.code).toBe('SETTING_UNKNOWN');
     expect(error.message).toBe('There is no setting called "volume".');
-    expect(rowCount(store.path)).toBe(0);
+    expect(await rowCount(target())).toBe(0);
   });
 });

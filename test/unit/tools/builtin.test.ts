@@ -78,6 +78,7 @@ describe('current_time', () => {
     expect(await run('current_time', { time_zone: 'Mars/Olympus' })).toEqual({
       error:
         '"Mars/Olympus" is not a time zone I know; use an IANA name such as Europe/Paris or America/New_York.',
+      retryable: false,
     });
   });
 });
@@ -93,7 +94,10 @@ describe('roll_dice and calculate', () => {
 
   it('GIVEN bad notation THEN a readable error', async () => {
     const { run } = setup();
-    expect(await run('roll_dice', { notation: '500d6' })).toEqual({ error: 'At most 100 dice in one roll.' });
+    expect(await run('roll_dice', { notation: '500d6' })).toEqual({
+      error: 'At most 100 dice in one roll.',
+      retryable: false,
+    });
   });
 
   it('GIVEN an expression THEN the result is exact and hostile input is an error, not a crash', async () => {
@@ -104,9 +108,11 @@ describe('roll_dice and calculate', () => {
     });
     expect(await run('calculate', { expression: 'process.exit()' })).toEqual({
       error: 'Unexpected character "." at position 8.',
+      retryable: false,
     });
     expect(await run('calculate', { expression: 'x'.repeat(201) })).toMatchObject({
       error: expect.stringContaining('"expression": Too big'),
+      retryable: false,
     });
   });
 });
@@ -128,9 +134,13 @@ describe('voice_members', () => {
   it('GIVEN the bot is not in voice, or a DM THEN a readable error', async () => {
     const { run, guild } = setup();
     guild.members = null;
-    expect(await run('voice_members', {})).toEqual({ error: 'I am not in a voice channel right now.' });
+    expect(await run('voice_members', {})).toEqual({
+      error: 'I am not in a voice channel right now.',
+      retryable: false,
+    });
     expect(await run('voice_members', {}, inDm)).toEqual({
       error: 'This only works inside a Discord server.',
+      retryable: false,
     });
   });
 
@@ -154,6 +164,7 @@ describe('post_message and leave_voice', () => {
     const { run, guild } = setup();
     expect(await run('post_message', { text: 'x'.repeat(2001) })).toMatchObject({
       error: expect.stringMatching(/^Invalid arguments for post_message: "text": Too big/),
+      retryable: false,
     });
     expect(guild.posted).toEqual([]);
   });
@@ -192,6 +203,7 @@ describe('set_reminder', () => {
     expect(guild.posted).toEqual([]);
     expect(await run('set_reminder', { minutes: 1, text: 'c' })).toEqual({
       error: 'set_reminder failed because of an internal error.',
+      retryable: false,
     });
   });
 
@@ -199,9 +211,11 @@ describe('set_reminder', () => {
     const { run, time } = setup();
     expect(await run('set_reminder', { minutes: 0, text: 'x' })).toMatchObject({
       error: expect.stringMatching(/"minutes": Too small/),
+      retryable: false,
     });
     expect(await run('set_reminder', { minutes: 2000, text: 'x' })).toMatchObject({
       error: expect.stringMatching(/"minutes": Too big/),
+      retryable: false,
     });
     expect(time.pending()).toBe(0);
   });

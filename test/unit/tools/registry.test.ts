@@ -74,6 +74,7 @@ describe('ToolRegistry', () => {
     expect(result).toEqual({
       error:
         'Invalid arguments for echo: "word" is missing (expected string); "times": Too big: expected number to be <=3.',
+      retryable: false,
     });
     expect(ran).toBe(false);
   });
@@ -82,6 +83,7 @@ describe('ToolRegistry', () => {
     const { reg } = registry([echo]);
     expect(await reg.call({ id: 'a', name: 'nope', args: {} }, origin, noSignal())).toEqual({
       error: 'There is no tool named "nope".',
+      retryable: false,
     });
   });
 
@@ -97,6 +99,7 @@ describe('ToolRegistry', () => {
     const { reg } = registry([t]);
     expect(await reg.call({ id: 'a', name: 'picky', args: {} }, origin, noSignal())).toEqual({
       error: 'I cannot do that here.',
+      retryable: false,
     });
   });
 
@@ -111,7 +114,7 @@ describe('ToolRegistry', () => {
     });
     const { reg, lines } = registry([t]);
     const result = await reg.call({ id: 'a', name: 'buggy', args: {} }, origin, noSignal());
-    expect(result).toEqual({ error: 'buggy failed because of an internal error.' });
+    expect(result).toEqual({ error: 'buggy failed because of an internal error.', retryable: false });
     expect(JSON.stringify(result)).not.toContain('hunter2');
     const logged = lines.find((l) => l.msg === 'tool failed unexpectedly');
     expect(logged?.tool).toBe('buggy');
@@ -128,6 +131,7 @@ describe('ToolRegistry', () => {
     time.advance(1);
     expect(await pending).toEqual({
       error: 'hang did not finish: It took longer than 10 s and was stopped.',
+      retryable: true,
     });
     expect(seen[0]?.signal.aborted).toBe(true);
     expect(time.pending()).toBe(0);
@@ -143,6 +147,7 @@ describe('ToolRegistry', () => {
     time.advance(20_000);
     expect(await pending).toEqual({
       error: 'hang did not finish: It took longer than 30 s and was stopped.',
+      retryable: true,
     });
   });
 
@@ -153,7 +158,7 @@ describe('ToolRegistry', () => {
     const pending = reg.call({ id: 'a', name: 'hang', args: {} }, origin, caller.signal);
     await until(() => seen.length === 1);
     caller.abort();
-    expect(await pending).toEqual({ error: 'hang did not finish: It was cancelled.' });
+    expect(await pending).toEqual({ error: 'hang did not finish: It was cancelled.', retryable: false });
     expect(seen[0]?.signal.aborted).toBe(true);
     expect(time.pending()).toBe(0);
   });
@@ -165,6 +170,7 @@ describe('ToolRegistry', () => {
     caller.abort();
     expect(await reg.call({ id: 'a', name: 'hang', args: {} }, origin, caller.signal)).toEqual({
       error: 'hang did not finish: It was cancelled.',
+      retryable: false,
     });
   });
 
@@ -177,10 +183,14 @@ describe('ToolRegistry', () => {
     reg.abortAll('leaving the voice channel', 'g1');
     expect(await inG1).toEqual({
       error: 'hang did not finish: It was cancelled (leaving the voice channel).',
+      retryable: false,
     });
     expect(seen.map((c) => c.signal.aborted)).toEqual([true, false]);
     reg.abortAll('shutting down');
-    expect(await inG2).toEqual({ error: 'hang did not finish: It was cancelled (shutting down).' });
+    expect(await inG2).toEqual({
+      error: 'hang did not finish: It was cancelled (shutting down).',
+      retryable: false,
+    });
   });
 
   it('GIVEN a tool that throws when its signal aborts THEN the cancellation message wins, not "internal error"', async () => {
@@ -206,7 +216,7 @@ describe('ToolRegistry', () => {
     await until(() => started);
     caller.abort();
     await until(() => rejectedByTool);
-    expect(await pending).toEqual({ error: 'polite did not finish: It was cancelled.' });
+    expect(await pending).toEqual({ error: 'polite did not finish: It was cancelled.', retryable: false });
     expect(lines.some((l) => l.msg === 'tool failed unexpectedly')).toBe(false);
   });
 
@@ -248,6 +258,7 @@ describe('ToolRegistry', () => {
     const { reg } = registry([t]);
     expect(await reg.call({ id: 'a', name: 'bigint', args: {} }, origin, noSignal())).toEqual({
       error: 'bigint failed because of an internal error.',
+      retryable: false,
     });
   });
 
@@ -266,15 +277,34 @@ describe('ToolRegistry', () => {
     await reg.call({ id: 'x2', name: 'echo', args: {} }, origin, noSignal());
     await reg.call({ id: 'x3', name: 'slow', args: {} }, origin, noSignal());
     await reg.run('echo', { word: 'ho' }, { ...origin, via: 'slash' }, noSignal());
-    expect(records.map((r) => [r.id, r.name, r.ok, r.result ?? r.error])).toEqual([
-      ['x1', 'echo', true, 'hi'],
-      ['x2', 'echo', false, 'Invalid arguments for echo: "word" is missing (expected string).'],
-      ['x3', 'slow', true, 'done'],
-      [undefined, 'echo', true, 'ho'],
+    expect(records.map((r) => [r.id, r.name, r.outcome, r.result ?? r.error])).toEqual([
+      ['x1', 'echo', 'ok', 'hi'],
+      ['x2', 'echo', 'error', 'Invalid arguments for echo: "word" is missing (expected string).'],
+      ['x3', 'slow', 'ok', 'done'],
+      [undefined, 'echo', 'ok', 'ho'],
     ]);
     expect(records[2]?.durationMs).toBe(42);
     expect(records[3]?.origin.via).toBe('slash');
     expect(records[0]?.args).toEqual({ word: 'hi' });
+  });
+
+  it('GIVEN a call stopped by its caller, by abortAll or by the timeout THEN only the first two count as cancelled', async () => {
+    const { reg, records, time } = registry([hangingTool([])], { timeoutMs: 1_000 });
+    const caller = new AbortController();
+    const byCaller = reg.call({ id: 'c1', name: 'hang', args: {} }, origin, caller.signal);
+    const byLeave = reg.call({ id: 'c2', name: 'hang', args: {} }, origin, noSignal());
+    caller.abort();
+    reg.abortAll('left the voice channel', 'g1');
+    await Promise.all([byCaller, byLeave]);
+    const byTimeout = reg.call({ id: 'c3', name: 'hang', args: {} }, origin, noSignal());
+    await until(() => time.pending() > 0);
+    time.advance(1_000);
+    await byTimeout;
+    expect(records.map((r) => [r.id, r.outcome])).toEqual([
+      ['c1', 'cancelled'],
+      ['c2', 'cancelled'],
+      ['c3', 'error'],
+    ]);
   });
 
   it('THEN tools receive the guild services for the origin, or null outside a guild, and the wall clock', async () => {

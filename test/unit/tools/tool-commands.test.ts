@@ -71,7 +71,7 @@ describe('toolCommands', () => {
     expect(records[0]).toMatchObject({
       name: 'add',
       args: { a: 2, b: 3.5 },
-      ok: true,
+      outcome: 'ok',
       origin: { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'slash' },
     });
   });

@@ -75,6 +75,7 @@ describe('joinNames', () => {
     expect(joinNames(['Alice'])).toBe('Alice');
     expect(joinNames(['Alice', 'Bob'])).toBe('Alice & Bob');
     expect(joinNames(['Alice', 'Bob', 'Carol'])).toBe('Alice, Bob & Carol');
+    expect(joinNames(['Connect', 'Speak', 'View Channel'], 'and')).toBe('Connect, Speak and View Channel');
   });
 });
 

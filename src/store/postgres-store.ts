@@ -1,0 +1,158 @@
+// Opens a PostgreSQL store shared by hosts: pool, migrations, LISTEN for changes, reachability watch.
+import { randomUUID } from 'node:crypto';
+import postgres from 'postgres';
+import { BotError } from '../errors.ts';
+import { migratePostgres, postgresSchemaVersion } from './postgres-migrations.ts';
+import { buildRepositories, type OpenParts } from './repositories.ts';
+import type { StoreChange } from './sql-client.ts';
+import { CHANGE_CHANNEL, type ChangeMessage, postgresClient } from './sql-client-postgres.ts';
+import type { Store, StoreHealth } from './store.ts';
+
+/** How often the server is pinged to notice an outage and the recovery after it, in ms. */
+const DEFAULT_PING_MS = 1_000;
+/** A ping slower than this counts as unreachable, in ms. */
+const PING_TIMEOUT_MS = 2_000;
+/** Connections per process: a few commands and usage writes at a time; NOTIFY has its own. */
+const POOL_SIZE = 4;
+/** Seconds to wait for a TCP connection before a query fails (postgres.js unit). */
+const CONNECT_TIMEOUT_S = 5;
+
+/** The URL without its password, for logs and /status. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}
+
+function oneLine(error: unknown): string {
+  const code = (error as { code?: unknown })?.code;
+  const message = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+}
+
+function parseChange(payload: string): ChangeMessage | null {
+  try {
+    const message = JSON.parse(payload) as ChangeMessage;
+    const change = message?.change as StoreChange | undefined;
+    if (typeof message.origin !== 'string' || change === undefined) return null;
+    if (change.kind === 'optOut' && typeof change.userId === 'string' && typeof change.optedOut === 'boolean')
+      return message;
+    if (change.kind === 'settings' && typeof change.guildId === 'string') return message;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+export async function openPostgresStore(options: OpenParts & { url: string }): Promise<Store> {
+  const location = redactedUrl(options.url);
+  const sql = postgres(options.url, {
+    max: POOL_SIZE,
+    connect_timeout: CONNECT_TIMEOUT_S,
+    onnotice: () => {},
+  });
+  let from: number;
+  try {
+    from = (await migratePostgres(sql)).from;
+  } catch (error) {
+    await sql.end({ timeout: 0 });
+    if (error instanceof BotError) throw error;
+    throw new BotError('STORE_OPEN_FAILED', `cannot reach the database at ${location} (${oneLine(error)})`, {
+      cause: error,
+    });
+  }
+
+  const origin = randomUUID();
+  const repos = await buildRepositories(postgresClient(sql, origin), options);
+  let reachable = true;
+  let closed = false;
+
+  function setReachable(now: boolean): void {
+    if (now === reachable) return;
+    reachable = now;
+    repos.events.emit('reachable', now);
+    // Changes announced while we could not hear them are read back in full.
+    if (now) repos.refresh().catch(() => setReachable(false));
+  }
+
+  let listens = 0;
+  await sql.listen(
+    CHANGE_CHANNEL,
+    (payload) => {
+      const message = parseChange(payload);
+      // Our own changes were applied before the command answered; replaying them could reorder.
+      if (message === null || message.origin === origin) return;
+      repos.applyRemote(message.change).catch(() => setReachable(false));
+    },
+    () => {
+      // postgres.js listens again on a new connection after losing one: catch up on what we missed.
+      listens += 1;
+      if (listens > 1) repos.refresh().catch(() => setReachable(false));
+    },
+  );
+
+  async function ping(): Promise<number> {
+    const started = performance.now();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${PING_TIMEOUT_MS} ms`)), PING_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([sql`SELECT 1`, timeout]);
+      return performance.now() - started;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  let pinging = false;
+  const watch = setInterval(() => {
+    if (pinging || closed) return;
+    pinging = true;
+    ping()
+      .then(
+        () => setReachable(true),
+        () => setReachable(false),
+      )
+      .finally(() => {
+        pinging = false;
+      });
+  }, options.watchIntervalMs ?? DEFAULT_PING_MS);
+  watch.unref();
+
+  return {
+    kind: 'postgres',
+    location,
+    migratedFrom: from,
+    defaults: options.defaults,
+    ...repos,
+    reachable: () => reachable,
+    health: async (): Promise<StoreHealth> => {
+      try {
+        const latencyMs = await ping();
+        const schemaVersion = await postgresSchemaVersion(sql);
+        setReachable(true);
+        return { kind: 'postgres', reachable: true, schemaVersion, latencyMs };
+      } catch (error) {
+        setReachable(false);
+        return {
+          kind: 'postgres',
+          reachable: false,
+          schemaVersion: null,
+          latencyMs: null,
+          error: oneLine(error),
+        };
+      }
+    },
+    close: async function closeStore() {
+      if (closed) return;
+      closed = true;
+      clearInterval(watch);
+      await sql.end({ timeout: 1 });
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// /config per Live model: a setting the chosen model refuses or ignores is not offered, in one sentence.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Permission } from '../fakes/fake-discord/index.ts';
+import { type BotWorld, startWorld } from './harness.ts';
+
+let world: BotWorld | null = null;
+afterEach(async () => {
+  await world?.stop();
+  world = null;
+});
+
+/** The bot on `model`, with a member who has Manage Server. */
+async function managerWith(model: string) {
+  world = await startWorld({
+    env: { GEMINI_LIVE_MODEL: model },
+    discord: {
+      guilds: [{ name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }] }],
+    },
+  });
+  const w = world;
+  const role = [...w.guild.record.roles.values()].find((r) => r.name === 'managers');
+  if (!role) throw new Error('no managers role');
+  return { w, manager: w.discord.human('mia', { roles: [role.id] }) };
+}
+
+async function config(human: ReturnType<BotWorld['discord']['human']>, line: string, enabled?: boolean) {
+  return (await human.slash(`config ${line}`, enabled === undefined ? {} : { enabled })).text(10_000);
+}
+
+describe('/config proactive per model', () => {
+  it('GIVEN gemini-3.8-live THEN turning proactive audio off is refused with why, /config show says always on, and the setup omits it', async () => {
+    const { w, manager } = await managerWith('gemini-3.8-live');
+    const refused = await config(manager, 'proactive', false);
+    expect(refused).toBe(
+      'Proactive audio is always on with gemini-3.8-live (Google does not let it be turned off), so there is nothing to change.',
+    );
+    expect(await config(manager, 'show')).toContain('**Proactive audio:** always on (gemini-3.8-live)');
+    await manager.joinVoice(w.guild.voice());
+    await manager.slash('join');
+    const conn = await w.gemini.nextSession(10_000);
+    expect(conn.setup).not.toHaveProperty('proactivity');
+  });
+
+  it('GIVEN gemini-3.1-flash-live-preview THEN the setting is refused because the model has no proactive audio', async () => {
+    const { manager } = await managerWith('gemini-3.1-flash-live-preview');
+    expect(await config(manager, 'proactive', true)).toMatch(
+      /^gemini-3\.1-flash-live-preview does not support proactive audio, so this setting would have no effect/,
+    );
+    expect(await config(manager, 'show')).toContain(
+      '**Proactive audio:** not supported by gemini-3.1-flash-live-preview',
+    );
+  });
+
+  it('GIVEN the 2.5 native-audio preview THEN proactive audio can be switched on and the next setup carries it', async () => {
+    const { w, manager } = await managerWith('gemini-2.5-flash-native-audio-preview-12-2025');
+    expect(await config(manager, 'proactive', true)).toContain('**Proactive audio** is now on.');
+    await manager.joinVoice(w.guild.voice());
+    await manager.slash('join');
+    const conn = await w.gemini.nextSession(10_000);
+    expect(conn.setup?.proactivity).toEqual({ proactiveAudio: true });
+  });
+});

@@ -1,0 +1,273 @@
+// Two hosts, one PostgreSQL: each runs one shard of two (SHARD_IDS) with its own DATA_DIR.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STORE_UNAVAILABLE_MESSAGE } from '../../src/guild/session-launcher.ts';
+import { levelAtDbfs } from '../fakes/audio-analysis.ts';
+import { shardOf } from '../fakes/fake-discord/ids.ts';
+import {
+  type FakeDiscord,
+  type FakeHuman,
+  Permission,
+  startFakeDiscord,
+} from '../fakes/fake-discord/index.ts';
+import { type FakeGemini, type FakeLiveConnection, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+import { tone } from '../fakes/tones.ts';
+import { type PostgresServer, startPostgres } from '../helpers/postgres-server.ts';
+import { eventually, freePort } from '../helpers/wait.ts';
+import { botEnv, type ChildBot, startChildBot } from './child-bot.ts';
+import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+
+/** Snowflakes whose timestamp parts differ by one ms: (id >> 22) % 2 puts them on shards 0 and 1. */
+const ALPHA_ID = (1_000_000_000_000n << 22n).toString();
+const BETA_ID = (1_000_000_000_001n << 22n).toString();
+/** Uplink frames are 20 ms (UPLINK_CHUNK_MS default). */
+const FRAME_SAMPLES = 320;
+
+interface Host {
+  bot: ChildBot;
+  dataDir: string;
+  metricsPort: number;
+}
+
+let pg: PostgresServer;
+let databaseUrl: string;
+let discord: FakeDiscord;
+let gemini: FakeGemini;
+const hosts: Host[] = [];
+const dataDirs: string[] = [];
+
+/** One host: `npm run start:sharded` with TOTAL_SHARDS=2 and SHARD_IDS=`shardIds`, its own DATA_DIR. */
+async function startHost(shardIds: string): Promise<Host> {
+  const dataDir = await mkdtemp(join(tmpdir(), `bot-host-${shardIds}-`));
+  dataDirs.push(dataDir);
+  const metricsPort = await freePort();
+  const env = {
+    ...botEnv(discord, gemini, dataDir),
+    TOTAL_SHARDS: '2',
+    SHARD_IDS: shardIds,
+    SHARD_SPAWN_DELAY_MS: '0',
+    DATABASE_URL: databaseUrl,
+    METRICS_PORT: String(metricsPort),
+  };
+  const host = { bot: startChildBot('src/shard-manager.ts', env, dataDir), dataDir, metricsPort };
+  hosts.push(host);
+  return host;
+}
+
+/** GET /healthz of the host's shard process (it listens on METRICS_PORT + shard id). */
+async function healthz(host: Host, shard: number): Promise<string> {
+  const response = await fetch(`http://127.0.0.1:${host.metricsPort + shard}/healthz`);
+  return `${response.status} ${(await response.text()).trim()}`;
+}
+
+async function joinIn(
+  human: FakeHuman,
+  guildName: string,
+): Promise<{ conn: FakeLiveConnection; text: string }> {
+  const guild = discord.guild(guildName);
+  await human.joinVoice(guild.voice());
+  const reply = await human.slash('join', {}, guild.text());
+  const conn = await gemini.nextSession(15_000);
+  return { conn, text: await reply.text(15_000) };
+}
+
+function voiceNameOf(conn: FakeLiveConnection): unknown {
+  const setup = conn.setup as {
+    generationConfig?: { speechConfig?: { voiceConfig?: { prebuiltVoiceConfig?: { voiceName?: string } } } };
+  };
+  return setup.generationConfig?.speechConfig?.voiceConfig?.prebuiltVoiceConfig?.voiceName;
+}
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  databaseUrl = await pg.createDatabase();
+  // max_concurrency 1: both shards share identify bucket 0, so the hosts must take turns (≥ 5 s).
+  discord = await startFakeDiscord({
+    token: TEST_DISCORD_TOKEN,
+    shardCount: 2,
+    maxConcurrency: 1,
+    guilds: [
+      { name: 'alpha', id: ALPHA_ID, roles: [{ name: 'managers', permissions: Permission.ManageGuild }] },
+      { name: 'beta', id: BETA_ID },
+    ],
+  });
+  gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });
+  const [one, two] = [await startHost('0'), await startHost('1')];
+  await Promise.all(
+    [one, two].map((h) =>
+      h?.bot.waitForLog((l) => l.msg === 'every shard is ready', 'the host ready', 60_000),
+    ),
+  );
+}, 90_000);
+
+afterAll(async () => {
+  await Promise.all(hosts.map((h) => h.bot.kill()));
+  await gemini?.stop();
+  await discord?.stop();
+  await pg?.destroy();
+  await Promise.all(dataDirs.map((d) => rm(d, { recursive: true, force: true })));
+}, 60_000);
+
+describe('two hosts sharing one PostgreSQL', () => {
+  it('GIVEN SHARD_IDS 0 and 1 on two hosts THEN each runs only its shard, and their identifies in the one bucket are ≥ 5 s apart', () => {
+    const [one, two] = hosts as [Host, Host];
+    expect(one.bot.logs.filter((l) => l.msg === 'shard ready').map((l) => l.shard)).toEqual([0]);
+    expect(two.bot.logs.filter((l) => l.msg === 'shard ready').map((l) => l.shard)).toEqual([1]);
+    const identifies = discord.gateway.identifies;
+    expect(identifies.map((i) => i.shard[0]).sort()).toEqual([0, 1]);
+    const gap = Math.abs((identifies[1]?.atMs ?? 0) - (identifies[0]?.atMs ?? 0));
+    console.info(`multi-host: identifies in bucket 0 were ${gap.toFixed(0)} ms apart`);
+    expect(gap).toBeGreaterThanOrEqual(5_000);
+    expect([shardOf(ALPHA_ID, 2), shardOf(BETA_ID, 2)]).toEqual([0, 1]);
+    discord.assertNoFailures();
+  });
+
+  it("GIVEN /config voice in alpha THEN alpha's next session (on host 1) uses it", async () => {
+    const alpha = discord.guild('alpha');
+    const managers = [...alpha.record.roles.values()].find((r) => r.name === 'managers');
+    const manager = discord.human('manager', { roles: [managers?.id ?? ''] });
+    const set = await manager.slash('config voice', { name: 'Kore' }, alpha.text());
+    expect(await set.text(10_000)).toContain('Kore');
+    const alice = discord.human('alice');
+    const { conn, text } = await joinIn(alice, 'alpha');
+    expect(text).toContain('Listening');
+    expect(voiceNameOf(conn)).toBe('Kore');
+  });
+
+  it('GIVEN bob speaking in beta (host 2) THEN /optout in alpha (host 1) silences him at Gemini within 100 ms of its reply', async () => {
+    const bob = discord.human('bob');
+    const { conn } = await joinIn(bob, 'beta');
+    const speaking = bob.say(tone(880, 4_000, { amplitudeDbfs: -18 }));
+    await eventually(
+      () =>
+        conn.audioChunks.some(
+          (c) => levelAtDbfs({ samples: c.samples, sampleRate: 16_000, channels: 1 }, 880) > -30,
+        ),
+      'bob heard at Gemini',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = conn.audioChunks.at(-1);
+    const reply = await bob.slash('optout', {}, discord.guild('alpha').text());
+    expect(await reply.text(10_000)).toContain('will not be sent to Gemini');
+    const repliedAt = reply.original?.createdAtMs ?? Number.NaN;
+    await speaking;
+    // The control: he was loud at Gemini right before the command.
+    expect(
+      before && levelAtDbfs({ samples: before.samples, sampleRate: 16_000, channels: 1 }, 880),
+    ).toBeGreaterThan(-30);
+
+    const levels = conn.audioChunks
+      .filter((c) => c.receivedAtMs >= repliedAt)
+      .flatMap((c) => {
+        const frames = [];
+        for (let at = 0; at + FRAME_SAMPLES <= c.samples.length; at += FRAME_SAMPLES) {
+          const samples = c.samples.subarray(at, at + FRAME_SAMPLES);
+          frames.push({
+            at: c.receivedAtMs,
+            dbfs: levelAtDbfs({ samples, sampleRate: 16_000, channels: 1 }, 880),
+          });
+        }
+        return frames;
+      });
+    const firstSilent = levels.findIndex((f) => f.dbfs < -60);
+    expect(firstSilent).toBeGreaterThanOrEqual(0);
+    const latencyMs = (levels[firstSilent]?.at ?? Number.NaN) - repliedAt;
+    console.info(
+      `multi-host: /optout on host 1 → first frame without bob at Gemini from host 2 after ${latencyMs.toFixed(1)} ms`,
+    );
+    expect(latencyMs).toBeLessThan(100);
+    // And he stays unheard for the rest of his 4 s of speech.
+    expect(levels.slice(firstSilent).every((f) => f.dbfs < -60)).toBe(true);
+  });
+
+  it('GIVEN both sessions reporting usage at once THEN each guild’s token counts in PostgreSQL are exact', async () => {
+    const [alpha, beta] = [gemini.connections[0], gemini.connections[1]] as [
+      FakeLiveConnection,
+      FakeLiveConnection,
+    ];
+    for (let i = 0; i < 50; i++) {
+      alpha.sendUsage({ promptTokens: 10, responseTokens: 1 });
+      beta.sendUsage({ promptTokens: 20, responseTokens: 2 });
+    }
+    const sql = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+    try {
+      const totals = async () =>
+        Object.fromEntries(
+          (await sql`SELECT guild_id, sum(total_tokens)::int AS n FROM usage_daily GROUP BY guild_id`).map(
+            (r) => [r.guild_id, r.n],
+          ),
+        );
+      await eventually(async () => {
+        const t = await totals();
+        return t[ALPHA_ID] === 550 && t[BETA_ID] === 1100;
+      }, 'exact token totals');
+    } finally {
+      await sql.end({ timeout: 0 });
+    }
+  });
+
+  it('GIVEN PostgreSQL stops mid-session THEN voice goes on, /join refuses in one sentence, /healthz says degraded; started again, all recovers', async () => {
+    const [one, two] = hosts as [Host, Host];
+    const alpha = gemini.connections[0] as FakeLiveConnection;
+    await pg.stop();
+    await eventually(
+      async () => (await healthz(one, 0)).startsWith('200 degraded'),
+      'host 1 degraded',
+      10_000,
+    );
+    expect(await healthz(one, 0)).toBe('200 degraded: database unreachable');
+    expect(await healthz(two, 1)).toBe('200 degraded: database unreachable');
+
+    // The running session in alpha still carries alice's voice to Gemini.
+    const from = alpha.audioSamples;
+    await discord.human('alice').say(tone(440, 800, { amplitudeDbfs: -18 }));
+    await eventually(
+      () => alpha.audioSamples - from > 16_000 * 0.6,
+      'alice heard while the database is down',
+    );
+    const heard = { samples: alpha.audio.subarray(from), sampleRate: 16_000, channels: 1 };
+    expect(levelAtDbfs(heard, 440, { startMs: 100, endMs: 600 })).toBeGreaterThan(-30);
+
+    // bob left beta's session by opting out; carol tries a new /join there (host 2): refused clearly.
+    await (await discord.human('bob').slash('leave', {}, discord.guild('beta').text())).text(10_000);
+    const carol = discord.human('carol');
+    await carol.joinVoice(discord.guild('beta').voice());
+    const refused = await carol.slash('join', {}, discord.guild('beta').text());
+    expect(await refused.text(15_000)).toBe(STORE_UNAVAILABLE_MESSAGE);
+
+    await pg.start();
+    for (const [host, shard] of [
+      [one, 0],
+      [two, 1],
+    ] as const) {
+      await eventually(
+        async () => (await healthz(host, shard)) === '200 ok',
+        `shard ${shard} healthy again`,
+        15_000,
+      );
+    }
+    const again = await carol.slash('join', {}, discord.guild('beta').text());
+    await gemini.nextSession(15_000);
+    expect(await again.text(15_000)).toContain('Listening');
+  });
+
+  it('GIVEN host 1 stops THEN host 2 taking over shard 0 resumes the handle host 1 saved for alpha', async () => {
+    const [one] = hosts as [Host];
+    const alphaSession = gemini.connections[0]?.session;
+    const lastHandle = alphaSession?.handles.at(-1);
+    expect(lastHandle).toBeDefined();
+    await one.bot.kill();
+    const takeover = await startHost('0');
+    await takeover.bot.waitForLog((l) => l.msg === 'every shard is ready', 'shard 0 on host 2', 60_000);
+    const reply = await discord.human('alice').slash('join', {}, discord.guild('alpha').text());
+    const conn = await gemini.nextSession(15_000);
+    expect(await reply.text(15_000)).toContain('Listening');
+    expect((conn.setup as { sessionResumption?: { handle?: string } }).sessionResumption?.handle).toBe(
+      lastHandle,
+    );
+    discord.assertNoFailures();
+  });
+});
