@@ -63,6 +63,8 @@ export interface BotOptions {
   extraTools?: readonly AnyTool[];
   /** How often voice time is written and the budget checked (ms); default the meter's own. */
   usageMeterIntervalMs?: number;
+  /** The audio worker's entry file (chaos tests: one that crashes mid-answer). */
+  audioWorkerUrl?: URL;
 }
 
 export interface RunningBot {
@@ -93,7 +95,7 @@ export async function buildServices(
 ): Promise<BotServices> {
   const clock = systemClock;
   const codec = createOpusCodec();
-  const audio = new WorkerAudio(codec, log.child({ part: 'audio' }));
+  const audio = new WorkerAudio(codec, log.child({ part: 'audio' }), options.audioWorkerUrl);
   // v1beta is where the Live API lives; the SDK's 3.x default (v1) rejects Live setups.
   const ai = new GoogleGenAI({
     apiKey: config.GEMINI_API_KEY,

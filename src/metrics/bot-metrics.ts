@@ -140,6 +140,25 @@ export class BotMetrics {
         this.set(process.memoryUsage.rss());
       },
     });
+    new Gauge({
+      name: 'voicebot_heap_used_bytes',
+      help: 'V8 heap in use by this process (a slow climb over hours means a leak)',
+      registers,
+      collect() {
+        this.set(process.memoryUsage().heapUsed);
+      },
+    });
+    new Gauge({
+      name: 'voicebot_active_timers',
+      help: 'Timers and immediates pending in this process (should stay flat while guilds stay the same)',
+      registers,
+      collect() {
+        this.set(
+          process.getActiveResourcesInfo().filter((kind) => kind === 'Timeout' || kind === 'Immediate')
+            .length,
+        );
+      },
+    });
     this.observer = {
       attach: (session) => this.#attach(session),
       ended: (session, reason) => {

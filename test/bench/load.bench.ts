@@ -9,6 +9,7 @@ import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from '../e2e/harness.ts';
 import { startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { scrapeMetrics } from '../helpers/scrape-metrics.ts';
 import { freePort, until } from '../helpers/wait.ts';
 import { Traffic, type TrafficMode } from './load/traffic.ts';
 
@@ -48,14 +49,6 @@ function procCpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
 }
 
-async function scrape(port: number): Promise<(name: string) => number> {
-  const body = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return (name) => {
-    const escaped = name.replace(/[{}"]/g, (c) => `\\${c}`);
-    return Number(new RegExp(`^${escaped} (\\S+)$`, 'm').exec(body)?.[1] ?? Number.NaN);
-  };
-}
-
 const maxN = Math.max(...STEPS);
 const discord = await startFakeDiscord({
   token: TEST_DISCORD_TOKEN,
@@ -89,13 +82,13 @@ async function joinGuild(i: number): Promise<void> {
 
 async function measure(n: number): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
-  const before = await scrape(metricsPort); // also resets the bot's lag window
+  const before = await scrapeMetrics(metricsPort); // also resets the bot's lag window
   const cpu0 = procCpuSeconds(pid);
   const fakesCpu0 = process.cpuUsage();
   const t0 = performance.now();
   fakesLag.reset();
   await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
-  const after = await scrape(metricsPort);
+  const after = await scrapeMetrics(metricsPort);
   const seconds = (performance.now() - t0) / 1000;
   const botCpuPct = ((procCpuSeconds(pid) - cpu0) / seconds) * 100;
   const fakesCpu = process.cpuUsage(fakesCpu0);

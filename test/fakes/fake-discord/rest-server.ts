@@ -46,6 +46,8 @@ export interface RateLimitInjection {
   /** How many consecutive calls get a 429 (default 1). */
   count?: number;
   retryAfterMs?: number;
+  /** Answer with this server error (e.g. 500, 502) instead of a 429. */
+  status?: number;
 }
 
 type Handler = (req: RestRequest) => RestResponse | Promise<RestResponse>;
@@ -88,9 +90,9 @@ export class RestServer {
     this.#routes.push({ method, template, pattern: new RegExp(`^${source}$`), keys, handler, auth });
   }
 
-  /** The next `count` calls to `route` answer 429 with retry_after (global: false). */
+  /** The next `count` calls to `route` answer 429 with retry_after (global: false), or `status`. */
   inject429(injection: RateLimitInjection): void {
-    this.#limits.push({ count: 1, retryAfterMs: 500, ...injection });
+    this.#limits.push({ count: 1, retryAfterMs: 500, status: 0, ...injection });
   }
 
   /** Calls whose route is 'UNKNOWN' (answered 404). */
@@ -134,7 +136,9 @@ export class RestServer {
       const limit = this.#limits.find((l) => l.route === route && l.count > 0);
       if (limit) {
         limit.count--;
-        response = rateLimited(limit.retryAfterMs);
+        response = limit.status
+          ? { status: limit.status, body: { message: `${limit.status}: Server Error`, code: 0 } }
+          : rateLimited(limit.retryAfterMs);
       } else if (entry.auth && !authorized) {
         response = { status: 401, body: { message: '401: Unauthorized', code: 0 } };
       } else {
