@@ -1,17 +1,11 @@
 // The bot under DAVE end to end: welcomed while people talk, hears and is heard through E2EE, shows the call's code.
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  goertzelAmplitude,
-  levelAtDbfs,
-  onsetMs,
-  type PcmClip,
-  rms,
-  toDbfs,
-} from '../fakes/audio-analysis.ts';
+import { levelAtDbfs, onsetMs } from '../fakes/audio-analysis.ts';
 import type { FakeHuman } from '../fakes/fake-discord/index.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { freePort } from '../helpers/wait.ts';
-import { type BotWorld, startWorld, type WorldOptions } from './harness.ts';
+import { callOf, mono16k, noiseWindows, WINDOW_MS } from './dave-world.ts';
+import { type BotWorld, startWorld } from './harness.ts';
 
 let world: BotWorld | null = null;
 afterEach(async () => {
@@ -19,60 +13,16 @@ afterEach(async () => {
   world = null;
 });
 
-const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
-
-const WINDOW_MS = 40;
-
-interface Window {
-  levelDbfs: number;
-  /** Level of the tone's component (a full-scale sine reads 0). */
-  toneDbfs: number;
-  /** Level of everything else: the power left once the tone's (amplitude A carries A²/2) is taken out. */
-  residualDbfs: number;
-}
-
-/** Consecutive 40 ms windows of the clip, each split into the tone at `hz` and the rest. */
-function noiseWindows(clip: PcmClip, hz: number): Window[] {
-  const out: Window[] = [];
-  const totalMs = (clip.samples.length / clip.channels / clip.sampleRate) * 1000;
-  for (let t = 0; t + WINDOW_MS <= totalMs; t += WINDOW_MS) {
-    const region = { startMs: t, endMs: t + WINDOW_MS };
-    const all = rms(clip, region);
-    const tone = goertzelAmplitude(clip, hz, region);
-    out.push({
-      levelDbfs: toDbfs(all),
-      toneDbfs: toDbfs(tone),
-      residualDbfs: toDbfs(Math.sqrt(Math.max(all ** 2 - tone ** 2 / 2, 1e-20))),
-    });
-  }
-  return out;
-}
-
-/** Starts the world with `names` already in the first voice channel, sharing an established DAVE group. */
-async function callOf(names: string[], options: WorldOptions = {}) {
-  world = await startWorld(options);
-  const w = world;
-  const vc = w.guild.voice();
-  const humans: FakeHuman[] = [];
-  for (const name of names) {
-    const human = w.discord.human(name);
-    await human.joinVoice(vc);
-    humans.push(human);
-  }
-  const call = w.discord.dave.call(vc.id);
-  if (!call) throw new Error('DAVE is on by default');
-  await call.waitForGroup(humans.map((h) => h.id));
-  return { w, vc, call, humans, botId: w.discord.world.bot.id };
-}
-
 describe('the bot in a DAVE call', () => {
   it('GIVEN alice talking WHEN the bot joins the group of three THEN only silence reaches Gemini until it is welcomed, then her 440 Hz at the right level', async () => {
     // Welcoming took about 340 ms on Discord when the defect was seen: the humans commit that slowly here.
     const port = await freePort();
-    const { w, call, humans, botId } = await callOf(['alice', 'bob', 'carol'], {
+    const c = await callOf(['alice', 'bob', 'carol'], {
       discord: { humanCommitDelayMs: 340 },
       env: { METRICS_PORT: String(port) },
     });
+    world = c.w;
+    const { w, call, humans, botId } = c;
     const [alice, bob] = humans as [FakeHuman, FakeHuman];
     const talking = alice.say(tone(440, 3000, { amplitudeDbfs: -12 }));
     const reply = await bob.slash('join');
@@ -111,7 +61,9 @@ describe('the bot in a DAVE call', () => {
   });
 
   it("GIVEN the group formed WHEN Gemini answers THEN ≥ 99 % of the bot's frames are E2EE and every human decrypts them to the tone", async () => {
-    const { w, call, humans, botId } = await callOf(['alice', 'bob', 'carol']);
+    const c = await callOf(['alice', 'bob', 'carol']);
+    world = c.w;
+    const { w, call, humans, botId } = c;
     const alice = humans[0] as FakeHuman;
     const reply = await alice.slash('join');
     const conn = await w.gemini.nextSession(10_000);

@@ -1,5 +1,6 @@
 // One voice channel's DAVE group as the voice gateway sees it: the MLS delivery service and external sender.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { waitFor } from '../wait.ts';
 import { ExternalSender, keyPackageSignatureValid } from './external-sender.ts';
 import {
@@ -64,6 +65,8 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Leaf index of every member of the established group. */
   readonly leaves = new Map<string, number>();
   readonly #keyPackages = new Map<string, KeyPackage>();
+  /** Members that sent op 31: back to pending, they get no group traffic until re-added. */
+  readonly #flagged = new Set<string>();
   #proposals: Proposal[] = [];
   #transition: Transition | null = null;
   #nextTransitionId = 1;
@@ -76,7 +79,13 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Op 31 reports: who could not process which transition. */
   readonly invalidReports: Array<{ userId: string; transitionId: number }> = [];
   /** Every executed transition (op 22 or id 0), in order. */
-  readonly executed: Array<{ id: number; epoch: bigint; members: string[]; timedOut: boolean }> = [];
+  readonly executed: Array<{
+    id: number;
+    epoch: bigint;
+    members: string[];
+    timedOut: boolean;
+    atMs: number;
+  }> = [];
 
   constructor(channelId: string, fail: (message: string) => void) {
     super();
@@ -187,11 +196,12 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   #advance(): void {
     if (this.protocolVersion === 0 || this.#transition) return;
     if (this.established) {
-      const groupMembers = [...this.leaves.keys()].filter((id) => this.members.has(id));
-      if (groupMembers.length === 1 && this.leaves.size > 1 && this.#keyPackages.size === 0) {
-        this.#soleMemberReset(groupMembers[0] ?? '');
+      const connected = [...this.leaves.keys()].filter((id) => this.members.has(id));
+      if (connected.length === 1 && this.leaves.size > 1 && this.#keyPackages.size === 0) {
+        this.#soleMemberReset(connected[0] ?? '');
         return;
       }
+      const groupMembers = connected.filter((id) => !this.#flagged.has(id));
       if (groupMembers.length === 0) {
         this.#resetGroup();
         return;
@@ -328,7 +338,10 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     this.#proposals = [];
     this.epoch += 1n;
     const id = this.#takeTransitionId();
-    const announceTo = before.filter((u) => this.leaves.has(u) && this.members.has(u) && !added.includes(u));
+    const announceTo = before.filter(
+      (u) => this.leaves.has(u) && this.members.has(u) && !added.includes(u) && !this.#flagged.has(u),
+    );
+    for (const u of added) this.#flagged.delete(u);
     const waiting = new Set([...announceTo, ...added.filter((u) => this.members.has(u))]);
     const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
     this.#transition = { id, protocolVersion: this.protocolVersion, waiting, timer };
@@ -368,7 +381,13 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     for (const u of this.members.keys())
       if (this.leaves.has(u) || t.protocolVersion === 0)
         this.members.get(u)?.json(22, { transition_id: t.id });
-    this.executed.push({ id: t.id, epoch: this.epoch, members: [...this.leaves.keys()], timedOut });
+    this.executed.push({
+      id: t.id,
+      epoch: this.epoch,
+      members: [...this.leaves.keys()],
+      timedOut,
+      atMs: performance.now(),
+    });
     this.#advance();
     this.emit('change');
   }
@@ -376,6 +395,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Op 31: the member could not process a commit or Welcome; remove it, then add its new key package. */
   invalidCommitWelcome(userId: string, transitionId: number): void {
     this.invalidReports.push({ userId, transitionId });
+    if (this.leaves.has(userId)) this.#flagged.add(userId);
     if (this.#transition) {
       this.#transition.waiting.delete(userId);
       if (this.#transition.waiting.size === 0) this.#execute(false);
@@ -391,11 +411,12 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     const member = this.members.get(userId);
     member?.json(24, { epoch: 1, protocol_version: this.protocolVersion });
     member?.json(21, { transition_id: 0, protocol_version: this.protocolVersion });
-    this.executed.push({ id: 0, epoch: 0n, members: [userId], timedOut: false });
+    this.executed.push({ id: 0, epoch: 0n, members: [userId], timedOut: false, atMs: performance.now() });
   }
 
   #resetGroup(): void {
     this.leaves.clear();
+    this.#flagged.clear();
     this.#proposals = [];
     this.epoch = 0n;
   }
