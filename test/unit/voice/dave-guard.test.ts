@@ -6,44 +6,15 @@ import {
   type DaveSessionView,
   isDaveProtocolFrame,
 } from '../../../src/voice/dave-guard.ts';
-import { DaveCall, type DaveMember } from '../../fakes/fake-discord/dave/call.ts';
+import { groupOf } from '../../fakes/fake-discord/dave/group-of.ts';
 
 const CHANNEL = '123456789012345678';
 const OPUS = Buffer.from([0x78, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c]);
 
-/** Two davey sessions in one group through the fake gateway: a real E2EE frame and a ready session. */
-function pair(): { sender: davey.DAVESession; receiver: davey.DAVESession; call: DaveCall } {
-  const call = new DaveCall(CHANNEL, (m) => {
-    throw new Error(m);
-  });
-  const sessions = ['111', '222'].map((id) => new davey.DAVESession(1, id, CHANNEL));
-  const inbox = new Map<string, Array<{ op: number; payload: Buffer }>>();
-  for (const s of sessions) {
-    const member: DaveMember = {
-      userId: s.userId,
-      kind: 'human',
-      json: () => undefined,
-      binary: (op, payload) => {
-        if (op === 25) s.setExternalSender(payload);
-        inbox.set(s.userId, [...(inbox.get(s.userId) ?? []), { op, payload }]);
-      },
-    };
-    call.join(member);
-  }
-  for (const s of sessions) call.keyPackage(s.userId, s.getSerializedKeyPackage());
-  const [a, b] = sessions as [davey.DAVESession, davey.DAVESession];
-  const got = (userId: string, op: number): Buffer => {
-    const message = inbox.get(userId)?.find((m) => m.op === op);
-    if (!message) throw new Error(`${userId} got no op ${op}`);
-    return message.payload;
-  };
-  const proposals = got('111', 27);
-  const r = a.processProposals(0, proposals.subarray(1), ['111', '222']);
-  call.commitWelcome('111', Buffer.concat([r.commit as Buffer, r.welcome as Buffer]));
-  a.processCommit(r.commit as Buffer);
-  b.processWelcome(got('222', 30).subarray(2));
-  call.stop();
-  return { sender: a, receiver: b, call };
+/** A sender and a receiver in one group through the fake gateway: a real E2EE frame and a ready session. */
+function pair(): { sender: davey.DAVESession; receiver: davey.DAVESession } {
+  const [sender, receiver] = groupOf(CHANNEL, ['111', '222']) as [davey.DAVESession, davey.DAVESession];
+  return { sender, receiver };
 }
 
 describe('DaveReceiveGuard', () => {
