@@ -11,6 +11,7 @@ export type { DaveStatus } from '../voice/dave-guard.ts';
 import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
 import type { AudioOffload } from './audio-offload.ts';
+import { DaveWatchdog } from './dave-watchdog.ts';
 import { Downlink } from './downlink.ts';
 import { SpeakerTimeline } from './speaker-timeline.ts';
 import { Uplink } from './uplink.ts';
@@ -88,6 +89,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   readonly #log: Logger;
   #receiver: SpeakerReceiver | null = null;
   #dave: DaveReceiveGuard | null = null;
+  #watchdog: DaveWatchdog | null = null;
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
   #idleTimer: unknown = null;
@@ -249,7 +251,21 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       silenceTailMs: o.silenceTailMs,
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
-    const dave = new DaveReceiveGuard(() => voice.daveSession);
+    const dave = new DaveReceiveGuard(
+      () => voice.daveSession,
+      () => o.clock.now(),
+    );
+    const watchdog = new DaveWatchdog({
+      guard: dave,
+      reconnect: () => voice.reconnect(),
+      tell: (text) => {
+        o.notices
+          .post(text)
+          .catch((error: unknown) => this.#log.warn({ err: error }, 'could not post a notice'));
+      },
+      clock: o.clock,
+      log: this.#log,
+    });
     const receiver = new SpeakerReceiver(voice.receiver, {
       log: this.#log,
       shouldListen: (userId) => !o.roster.isBot(userId) && this.#mayListen(userId),
@@ -271,6 +287,8 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     });
     this.#receiver = receiver;
     this.#dave = dave;
+    this.#watchdog = watchdog;
+    watchdog.start();
     this.#uplink = uplink;
     this.#downlink = downlink;
     this.#setState({ status: 'active', voice, live, since: o.clock.now() });
@@ -301,6 +319,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#idleTimer = null;
     const state = this.#state;
     this.#receiver?.close();
+    this.#watchdog?.stop();
     this.#uplink?.close();
     this.#downlink?.close();
     if (state.status === 'active') {

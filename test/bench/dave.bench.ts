@@ -33,7 +33,10 @@ export const daveBench: BenchSuite = {
     const packets = opusPackets();
     const packet = (i: number): Buffer => packets[i % packets.length] as Buffer;
     const incoming = Array.from({ length: FRAMES }, (_, i) => human.encryptOpus(packet(i)));
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session: bot }) as DaveSessionView);
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session: bot }) as DaveSessionView,
+      () => performance.now(),
+    );
     const options = { warmupFrames: WARMUP, framesPerRun: PER_RUN, runs: RUNS };
     const rows: Measurement[] = [
       measure(

@@ -158,3 +158,51 @@ describe('the bot in a DAVE call with faults', () => {
     expect(levelAtDbfs(heard, 440, { startMs: end - 1000, endMs: end - 50 })).toBeGreaterThan(-18);
   });
 });
+
+describe('the bot stuck outside the DAVE group', () => {
+  it('GIVEN the Welcome for the bot is lost THEN after 2 s of undecryptable audio it reconnects voice once and hears alice', async () => {
+    current = await callOf(['alice', 'bob']);
+    const c = current;
+    const alice = c.humans[0] as FakeHuman;
+    c.call.faults.loseWelcomesFor = { userId: c.botId, times: 'once' };
+    const identifies = c.w.discord.voice.identifies.length;
+    const talking = alice.say(tone(440, 6000, { amplitudeDbfs: -12 }));
+    const reply = await (c.humans[1] as FakeHuman).slash('join');
+    const conn = await c.w.gemini.nextSession(10_000);
+    await reply.text(10_000);
+    await c.call.waitForGroup([...c.humans.map((h) => h.id), c.botId], 8000);
+    await talking;
+    await conn.waitForAudioStreamEnd(1, 10_000);
+    expect(c.w.discord.voice.identifies.length - identifies).toBe(2);
+    const heard = mono16k(conn.audio);
+    const end = offsetMs(heard) ?? 0;
+    expect(levelAtDbfs(heard, 440, { startMs: end - 1500, endMs: end - 50 })).toBeGreaterThan(-18);
+    expect(c.w.discord.messagesIn(c.w.guild.text()).some((m) => m.content.includes("can't decrypt"))).toBe(
+      false,
+    );
+  });
+
+  it('GIVEN every Welcome for the bot is lost THEN it reconnects once, then says in one sentence that it cannot hear the call', async () => {
+    current = await callOf(['alice', 'bob']);
+    const c = current;
+    const alice = c.humans[0] as FakeHuman;
+    c.call.faults.loseWelcomesFor = { userId: c.botId, times: 'always' };
+    const identifies = c.w.discord.voice.identifies.length;
+    const talking = alice.say(tone(440, 7000, { amplitudeDbfs: -12 }));
+    await (c.humans[1] as FakeHuman).slash('join');
+    const told = await c.w.discord.waitForMessage(
+      c.w.guild.text(),
+      (m) => m.content.includes("can't decrypt"),
+      10_000,
+    );
+    expect(told.content).toBe(
+      "I can't decrypt this call's end-to-end encrypted audio, so I can't hear anyone right now. Try /leave and then /join.",
+    );
+    await talking;
+    expect(c.w.discord.voice.identifies.length - identifies).toBe(2);
+    const notices = c.w.discord
+      .messagesIn(c.w.guild.text())
+      .filter((m) => m.content.includes("can't decrypt"));
+    expect(notices).toHaveLength(1);
+  });
+});

@@ -32,7 +32,11 @@ describe('DaveReceiveGuard', () => {
   it('GIVEN no ready session (being welcomed) THEN E2EE frames are dropped and counted, plain Opus passes', () => {
     const { sender } = pair();
     const pending = new davey.DAVESession(1, '333', CHANNEL);
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session: pending }) as DaveSessionView);
+    const now = 1000;
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session: pending }) as DaveSessionView,
+      () => now,
+    );
     expect(guard.admit('111', sender.encryptOpus(OPUS))).toBe(false);
     expect(guard.admit('111', OPUS)).toBe(true);
     const status = guard.status([]);
@@ -46,7 +50,10 @@ describe('DaveReceiveGuard', () => {
 
   it('GIVEN a ready session THEN what the library decrypted passes and the status carries epoch and privacy code', () => {
     const { receiver } = pair();
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session: receiver }) as DaveSessionView);
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session: receiver }) as DaveSessionView,
+      () => 0,
+    );
     // Whatever its last bytes, the library's output is plain Opus once it can decrypt.
     expect(guard.admit('111', Buffer.concat([Buffer.alloc(20), Buffer.from([0x0c, 0xfa, 0xfa])]))).toBe(true);
     const status = guard.status(['111', 'not-in-the-group']);
@@ -63,7 +70,10 @@ describe('DaveReceiveGuard', () => {
       canPassthrough: () => false,
       getDecryptionStats: () => ({ failures }),
     };
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session }));
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session }),
+      () => 0,
+    );
     expect(guard.status(['111']).decryptFailures).toBe(3);
     expect(guard.status(['111']).decryptFailures).toBe(3);
     failures = 1; // a new group: davey starts counting again

@@ -30,6 +30,8 @@ export interface DaveCallFaults {
   corruptWelcomeFor?: string;
   /** The next proposal broadcast is not delivered to this user. */
   dropProposalFor?: string;
+  /** Welcomes (op 30) to this user are lost: `once` for the next one only, `always` for every one. */
+  loseWelcomesFor?: { userId: string; times: 'once' | 'always' };
 }
 
 /** Discord waits about this long (ms) for every op 23 before executing a transition anyway. */
@@ -351,6 +353,11 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
       this.members.get(u)?.binary(29, withTransitionId(id, corrupt ? flipByte(commit) : commit));
     }
     for (const u of added) {
+      const lose = this.faults.loseWelcomesFor;
+      if (lose?.userId === u) {
+        if (lose.times === 'once') delete this.faults.loseWelcomesFor;
+        continue;
+      }
       const corrupt = this.faults.corruptWelcomeFor === u;
       if (corrupt) delete this.faults.corruptWelcomeFor;
       this.members.get(u)?.binary(30, withTransitionId(id, corrupt ? flipByte(welcome) : welcome));
