@@ -160,14 +160,19 @@ describe('the bot in a DAVE call with faults', () => {
 });
 
 describe('the bot stuck outside the DAVE group', () => {
-  it('GIVEN the Welcome for the bot is lost THEN after 2 s of undecryptable audio it reconnects voice once and hears alice', async () => {
+  /** alice talks for `ms` while bob runs /join and the bot's Welcomes are lost (`times`). */
+  async function lostWelcome(times: 'once' | 'always', ms: number) {
     current = await callOf(['alice', 'bob']);
     const c = current;
-    const alice = c.humans[0] as FakeHuman;
-    c.call.faults.loseWelcomesFor = { userId: c.botId, times: 'once' };
+    c.call.faults.loseWelcomesFor = { userId: c.botId, times };
     const identifies = c.w.discord.voice.identifies.length;
-    const talking = alice.say(tone(440, 6000, { amplitudeDbfs: -12 }));
+    const talking = (c.humans[0] as FakeHuman).say(tone(440, ms, { amplitudeDbfs: -12 }));
     const reply = await (c.humans[1] as FakeHuman).slash('join');
+    return { c, identifies, talking, reply };
+  }
+
+  it('GIVEN the Welcome for the bot is lost THEN after 2 s of undecryptable audio it reconnects voice once and hears alice', async () => {
+    const { c, identifies, talking, reply } = await lostWelcome('once', 6000);
     const conn = await c.w.gemini.nextSession(10_000);
     await reply.text(10_000);
     await c.call.waitForGroup([...c.humans.map((h) => h.id), c.botId], 8000);
@@ -183,13 +188,7 @@ describe('the bot stuck outside the DAVE group', () => {
   });
 
   it('GIVEN every Welcome for the bot is lost THEN it reconnects once, then says in one sentence that it cannot hear the call', async () => {
-    current = await callOf(['alice', 'bob']);
-    const c = current;
-    const alice = c.humans[0] as FakeHuman;
-    c.call.faults.loseWelcomesFor = { userId: c.botId, times: 'always' };
-    const identifies = c.w.discord.voice.identifies.length;
-    const talking = alice.say(tone(440, 7000, { amplitudeDbfs: -12 }));
-    await (c.humans[1] as FakeHuman).slash('join');
+    const { c, identifies, talking } = await lostWelcome('always', 7000);
     const told = await c.w.discord.waitForMessage(
       c.w.guild.text(),
       (m) => m.content.includes("can't decrypt"),
