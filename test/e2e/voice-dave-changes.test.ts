@@ -59,6 +59,38 @@ describe('the bot in a DAVE call whose members change', () => {
     c.w.discord.assertNoFailures();
   });
 
+  it('GIVEN a client without DAVE joins THEN the call downgrades to protocol 0 and both sides are heard; when it leaves, E2EE comes back', async () => {
+    const c = await started(['alice', 'bob']);
+    const carol = c.w.discord.human('carol');
+    await carol.joinVoice(c.w.guild.voice(), { dave: false });
+    await c.call.until((call) => call.protocolVersion === 0 && !call.transitionPending, 'the downgrade');
+    expect(c.call.executed.at(-1)?.timedOut).toBe(false);
+    await carol.say(tone(500, 800));
+    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    expect(levelAtDbfs(mono16k(c.conn.audio), 500, { startMs: 200, endMs: 600 })).toBeGreaterThan(-20);
+    const capture = c.w.discord.botAudioIn(c.w.guild);
+    await c.conn.sendAudio(geminiAnswer(600, 400));
+    c.conn.turnComplete();
+    await capture.until(() => capture.audioMs() >= 400, 10_000);
+    expect(capture.packets.filter((p) => p.frameKind === 'e2ee')).toEqual([]);
+
+    await carol.leaveVoice();
+    await c.call.waitForGroup([c.alice.id, (c.humans[1] as FakeHuman).id, c.botId]);
+    expect(c.call.protocolVersion).toBe(1);
+    // A new group: epoch 1 at creation, 2 if one key package came after the first commit.
+    expect(c.call.epoch).toBeLessThanOrEqual(2n);
+    capture.clear();
+    await c.conn.sendAudio(geminiAnswer(600, 600));
+    c.conn.turnComplete();
+    await capture.until(() => capture.packets.filter((p) => p.frameKind === 'e2ee').length >= 25, 10_000);
+    const said = await c.alice.say(tone(440, 600));
+    expect(said.packets.filter((p) => p.opus.length > 3).every((p) => p.e2ee)).toBe(true);
+    await c.conn.waitForAudioStreamEnd(2, 10_000);
+    const status = await (await c.alice.slash('status')).text(10_000);
+    expect(status).toContain(`🔒 End-to-end encrypted (DAVE protocol 1, epoch ${c.call.epoch})`);
+    c.w.discord.assertNoFailures();
+  });
+
   it('GIVEN a call of 10 (the bot and 9 people) THEN the group forms, three speakers are heard and all 9 decrypt the answer', async () => {
     const names = ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'grace', 'heidi', 'ivan'];
     const c = await started(names);

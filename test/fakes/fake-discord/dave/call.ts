@@ -67,6 +67,8 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Leaf index of every member of the established group. */
   readonly leaves = new Map<string, number>();
   readonly #keyPackages = new Map<string, KeyPackage>();
+  /** Connected clients without DAVE: while any is in the call, it runs at protocol version 0. */
+  readonly #legacy = new Set<string>();
   /** Members that sent op 31: back to pending, they get no group traffic until re-added. */
   readonly #flagged = new Set<string>();
   #proposals: Proposal[] = [];
@@ -140,6 +142,30 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     this.emit('change');
   }
 
+  /** A client without DAVE connected: the call downgrades to protocol 0 (op 21, op 23s, op 22). */
+  legacyJoin(userId: string): void {
+    this.#legacy.add(userId);
+    this.#advance();
+  }
+
+  /** The last client without DAVE left: the call upgrades, everyone creates a new group (op 24 epoch 1). */
+  legacyLeave(userId: string): void {
+    if (!this.#legacy.delete(userId) || this.#legacy.size > 0 || this.protocolVersion !== 0) return;
+    this.protocolVersion = 1;
+    for (const member of this.members.values()) member.json(24, { epoch: 1, protocol_version: 1 });
+    this.emit('change');
+  }
+
+  #downgrade(): void {
+    const id = this.#takeTransitionId();
+    const waiting = new Set(this.members.keys());
+    const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
+    this.#transition = { id, protocolVersion: 0, waiting, timer };
+    for (const member of this.members.values()) member.json(21, { transition_id: id, protocol_version: 0 });
+    if (waiting.size === 0) this.#execute(false);
+    this.emit('change');
+  }
+
   /** A member disconnected: removed from the group by an external Remove, or a sole-member reset. */
   leave(userId: string): void {
     if (!this.members.delete(userId)) return;
@@ -197,6 +223,10 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Sends the proposals that are due: adds for pending key packages, removes for departed leaves. */
   #advance(): void {
     if (this.protocolVersion === 0 || this.#transition) return;
+    if (this.#legacy.size > 0) {
+      this.#downgrade();
+      return;
+    }
     if (this.established) {
       const connected = [...this.leaves.keys()].filter((id) => this.members.has(id));
       if (connected.length === 1 && this.leaves.size > 1 && this.#keyPackages.size === 0) {
@@ -385,6 +415,11 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     clearTimeout(t.timer);
     this.#transition = null;
     this.protocolVersion = t.protocolVersion;
+    if (t.protocolVersion === 0) {
+      // Transport encryption only from now on; the next upgrade creates a new group.
+      this.#resetGroup();
+      this.#keyPackages.clear();
+    }
     for (const u of this.members.keys())
       if (this.leaves.has(u) || t.protocolVersion === 0)
         this.members.get(u)?.json(22, { transition_id: t.id });
