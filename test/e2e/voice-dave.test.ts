@@ -1,6 +1,6 @@
 // The bot under DAVE end to end: welcomed while people talk, hears and is heard through E2EE, shows the call's code.
 import { afterEach, describe, expect, it } from 'vitest';
-import { levelAtDbfs, onsetMs } from '../fakes/audio-analysis.ts';
+import { frameLevelsDbfs, levelAtDbfs, onsetMs } from '../fakes/audio-analysis.ts';
 import type { FakeHuman } from '../fakes/fake-discord/index.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { freePort } from '../helpers/wait.ts';
@@ -30,7 +30,7 @@ describe('the bot in a DAVE call', () => {
     await reply.text(10_000);
     await call.waitForGroup([...humans.map((h) => h.id), botId], 10_000);
     expect(call.epoch).toBeGreaterThanOrEqual(2n);
-    await talking;
+    const said = await talking;
     await conn.waitForAudioStreamEnd(1, 10_000);
     const heard = mono16k(conn.audio);
     // Decoded E2EE frames are loud broadband noise. Every 40 ms window Gemini got up to the end of
@@ -51,6 +51,15 @@ describe('the bot in a DAVE call', () => {
     });
     expect(at440).toBeGreaterThan(-18);
     expect(at440).toBeLessThan(-9);
+    // Alice switches to the new epoch's key at op 22: from her first packet after it, nothing is lost.
+    const welcomedAt = call.executed.find((t) => t.members.includes(botId))?.atMs ?? Number.POSITIVE_INFINITY;
+    const afterWelcome = said.packets.filter(
+      (p) => p.sentAtMs !== null && p.sentAtMs > welcomedAt && p.opus.length > 3,
+    );
+    expect(afterWelcome.length).toBeGreaterThan(50);
+    // Gemini gets 20 ms frames: one sounding frame per packet of hers that the bot decrypted.
+    const sounding = frameLevelsDbfs(heard, { frameMs: 20 }).filter((l) => l > -40).length;
+    expect(sounding).toBeGreaterThanOrEqual(afterWelcome.length);
     // The frames it could not decrypt while being welcomed are counted, in /status and in metrics.
     const status = await (await alice.slash('status')).text(10_000);
     const dropped = Number(/; (\d+) voice packets could not be decrypted/.exec(status)?.[1]);
