@@ -12,6 +12,7 @@ import { SpeakerReceiver } from '../voice/speaker-receiver.ts';
 import { VOICE_END_MESSAGES } from '../voice/voice-end-messages.ts';
 import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
 import type { AudioOffload } from './audio-offload.ts';
+import { DaveWatchdog } from './dave-watchdog.ts';
 import { Downlink } from './downlink.ts';
 import { SpeakerTimeline } from './speaker-timeline.ts';
 import { Uplink } from './uplink.ts';
@@ -90,6 +91,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   readonly #log: Logger;
   #receiver: SpeakerReceiver | null = null;
   #dave: DaveReceiveGuard | null = null;
+  #watchdog: DaveWatchdog | null = null;
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
   #voice: VoiceLink | null = null;
@@ -258,7 +260,21 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       silenceTailMs: o.silenceTailMs,
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
-    const dave = new DaveReceiveGuard(() => voice.daveSession);
+    const dave = new DaveReceiveGuard(
+      () => voice.daveSession,
+      () => o.clock.now(),
+    );
+    const watchdog = new DaveWatchdog({
+      guard: dave,
+      reconnect: () => voice.reconnect(),
+      tell: (text) => {
+        o.notices
+          .post(text)
+          .catch((error: unknown) => this.#log.warn({ err: error }, 'could not post a notice'));
+      },
+      clock: o.clock,
+      log: this.#log,
+    });
     const receiver = new SpeakerReceiver(voice.receiver, {
       log: this.#log,
       shouldListen: (userId) => !o.roster.isBot(userId) && this.#mayListen(userId),
@@ -280,6 +296,8 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     });
     this.#receiver = receiver;
     this.#dave = dave;
+    this.#watchdog = watchdog;
+    watchdog.start();
     this.#uplink = uplink;
     this.#downlink = downlink;
     this.#voice = voice;
@@ -311,6 +329,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#idleTimer = null;
     const state = this.#state;
     this.#receiver?.close();
+    this.#watchdog?.stop();
     this.#uplink?.close();
     this.#downlink?.close();
     if (state.status === 'active') {

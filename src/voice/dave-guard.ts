@@ -4,6 +4,8 @@
 const DAVE_MAGIC = 0xfafa;
 /** Smallest footer (bytes): 8-byte truncated tag, 1-byte nonce, supplemental-size byte, 2-byte magic. */
 const MIN_FOOTER_BYTES = 12;
+/** A pause (ms) without undecryptable frames ends a run of them (a speaker's packets come every 20 ms). */
+const RUN_GAP_MS = 500;
 
 /**
  * What we read of @discordjs/voice's DAVESession wrapper and davey's session inside it. Structural,
@@ -65,13 +67,30 @@ export function formatPrivacyCode(code: string): string {
  */
 export class DaveReceiveGuard {
   readonly #dave: () => DaveSessionView | null;
+  readonly #now: () => number;
   #dropped = 0;
+  /** First and last drop (ms) of the current run of drops; a pause of RUN_GAP_MS ends a run. */
+  #runStartMs: number | null = null;
+  #lastDropMs = 0;
   /** The library's failure count per user as last read, and the total of what was added. */
   readonly #libraryFailures = new Map<string, number>();
   #libraryTotal = 0;
 
-  constructor(dave: () => DaveSessionView | null) {
+  constructor(dave: () => DaveSessionView | null, now: () => number) {
     this.#dave = dave;
+    this.#now = now;
+  }
+
+  /** How long (ms) frames have been arriving that the bot cannot decrypt, without a pause; 0 if not. */
+  undecryptableForMs(): number {
+    const now = this.#now();
+    if (this.#runStartMs === null || now - this.#lastDropMs > RUN_GAP_MS) return 0;
+    return now - this.#runStartMs;
+  }
+
+  /** Starts counting the run afresh (after a recovery attempt). */
+  restartRun(): void {
+    this.#runStartMs = null;
   }
 
   /** False when `packet` is an E2EE frame the library did not decrypt: never decode it. */
@@ -85,6 +104,9 @@ export class DaveReceiveGuard {
       (dave?.protocolVersion !== 0 || safely(() => inner.canPassthrough(userId), false));
     if (decrypted) return true;
     this.#dropped++;
+    const now = this.#now();
+    if (this.#runStartMs === null || now - this.#lastDropMs > RUN_GAP_MS) this.#runStartMs = now;
+    this.#lastDropMs = now;
     return false;
   }
 

@@ -163,6 +163,11 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     if (this.#state.status === 'ready') this.#connection.setSpeaking(speaking);
   }
 
+  /** Connects to voice afresh in the same channel (a new voice session, so a new DAVE session). */
+  reconnect(): void {
+    if (this.#state.status !== 'ended') this.#connection.rejoin();
+  }
+
   /** Moves to another channel of the same guild. */
   move(channelId: string): void {
     if (this.#state.status === 'ended') return;

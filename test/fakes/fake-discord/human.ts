@@ -1,6 +1,7 @@
 // A simulated guild member: joins and leaves voice, runs slash commands, posts messages and speaks.
 import { randomBytes, randomInt } from 'node:crypto';
 import type { PcmClip } from '../audio-analysis.ts';
+import type { DaveCall } from './dave/call.ts';
 import { HumanDaveClient } from './dave/human-client.ts';
 import type { FakeDiscord, GuildRef } from './index.ts';
 import { buildInteraction, InteractionHandle, type OptionValue } from './interaction.ts';
@@ -29,6 +30,8 @@ export class FakeHuman {
   lastSay: SayResult | null = null;
   /** This human's DAVE client in its current voice channel (null with DAVE off or out of voice). */
   #dave: HumanDaveClient | null = null;
+  /** The call this human is in as a client without DAVE (joinVoice with dave: false). */
+  #legacyIn: DaveCall | null = null;
 
   constructor(discord: FakeDiscord, user: UserRecord) {
     this.#discord = discord;
@@ -60,7 +63,7 @@ export class FakeHuman {
   /** Joins (or moves to) a voice channel: VOICE_STATE_UPDATE, and op 11/13 on the bot's voice sockets. */
   async joinVoice(
     channel: ChannelRecord,
-    flags: { selfMute?: boolean; selfDeaf?: boolean } = {},
+    flags: { selfMute?: boolean; selfDeaf?: boolean; dave?: boolean } = {},
   ): Promise<void> {
     if (channel.type !== ChannelType.GuildVoice) throw new Error(`${channel.name} is not a voice channel`);
     const guild = this.#discord.world.guild(channel.guildId);
@@ -72,11 +75,14 @@ export class FakeHuman {
       selfMute: flags.selfMute ?? false,
       selfDeaf: flags.selfDeaf ?? false,
     });
-    this.#dave?.stop();
-    this.#dave = null;
+    this.#leaveDave();
     await this.#discord.announceVoiceMove(guild.id, this.id, previous, channel.id);
     const call = this.#discord.dave.call(channel.id);
-    if (call) {
+    if (call && flags.dave === false) {
+      // An old client without DAVE: its presence downgrades the whole call to protocol 0.
+      this.#legacyIn = call;
+      call.legacyJoin(this.id);
+    } else if (call) {
       this.#dave = new HumanDaveClient({
         userId: this.id,
         call,
@@ -86,6 +92,13 @@ export class FakeHuman {
       });
       this.#dave.start();
     }
+  }
+
+  #leaveDave(): void {
+    this.#dave?.stop();
+    this.#dave = null;
+    this.#legacyIn?.legacyLeave(this.id);
+    this.#legacyIn = null;
   }
 
   /** This human's DAVE client (its davey session), when DAVE is on and it is in voice. */
@@ -103,8 +116,7 @@ export class FakeHuman {
       state.channelId = null;
       await this.#discord.announceVoiceMove(g.id, this.id, previous, null);
       g.voiceStates.delete(this.id);
-      this.#dave?.stop();
-      this.#dave = null;
+      this.#leaveDave();
     }
   }
 

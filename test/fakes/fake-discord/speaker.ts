@@ -27,9 +27,18 @@ export interface VoiceFaults {
   corruptEncryption?: number[];
   /** The payload is replaced by INVALID_OPUS_PACKET, validly encrypted: the Opus decoder gets a bad packet. */
   corruptOpus?: number[];
+  /** Sent without DAVE E2EE though the call is encrypted (the passthrough frames seen in the wild). */
+  unencrypted?: number[];
 }
 
-export type FaultKind = 'drop' | 'loss' | 'reorder' | 'duplicate' | 'corruptEncryption' | 'corruptOpus';
+export type FaultKind =
+  | 'drop'
+  | 'loss'
+  | 'reorder'
+  | 'duplicate'
+  | 'corruptEncryption'
+  | 'corruptOpus'
+  | 'unencrypted';
 
 export interface SentPacket {
   index: number;
@@ -130,6 +139,7 @@ export class Speaker {
       if (has(faults.duplicate)) kinds.push('duplicate');
       if (has(faults.corruptEncryption)) kinds.push('corruptEncryption');
       if (has(faults.corruptOpus)) kinds.push('corruptOpus');
+      if (has(faults.unencrypted)) kinds.push('unencrypted');
       const packet: SentPacket = {
         index,
         seq: this.#seq,
@@ -171,7 +181,7 @@ export class Speaker {
     const to = await target();
     if (!to) return;
     const copies = packet.faults.includes('duplicate') ? 2 : 1;
-    const media = to.encrypt(packet.opus);
+    const media = packet.faults.includes('unencrypted') ? packet.opus : to.encrypt(packet.opus);
     packet.e2ee = media !== packet.opus;
     for (let i = 0; i < copies; i++) {
       // Every datagram needs a fresh nonce, duplicates included (as a retransmitting client would).

@@ -6,44 +6,15 @@ import {
   type DaveSessionView,
   isDaveProtocolFrame,
 } from '../../../src/voice/dave-guard.ts';
-import { DaveCall, type DaveMember } from '../../fakes/fake-discord/dave/call.ts';
+import { groupOf } from '../../fakes/fake-discord/dave/group-of.ts';
 
 const CHANNEL = '123456789012345678';
 const OPUS = Buffer.from([0x78, 0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x09, 0x0a, 0x0b, 0x0c]);
 
-/** Two davey sessions in one group through the fake gateway: a real E2EE frame and a ready session. */
-function pair(): { sender: davey.DAVESession; receiver: davey.DAVESession; call: DaveCall } {
-  const call = new DaveCall(CHANNEL, (m) => {
-    throw new Error(m);
-  });
-  const sessions = ['111', '222'].map((id) => new davey.DAVESession(1, id, CHANNEL));
-  const inbox = new Map<string, Array<{ op: number; payload: Buffer }>>();
-  for (const s of sessions) {
-    const member: DaveMember = {
-      userId: s.userId,
-      kind: 'human',
-      json: () => undefined,
-      binary: (op, payload) => {
-        if (op === 25) s.setExternalSender(payload);
-        inbox.set(s.userId, [...(inbox.get(s.userId) ?? []), { op, payload }]);
-      },
-    };
-    call.join(member);
-  }
-  for (const s of sessions) call.keyPackage(s.userId, s.getSerializedKeyPackage());
-  const [a, b] = sessions as [davey.DAVESession, davey.DAVESession];
-  const got = (userId: string, op: number): Buffer => {
-    const message = inbox.get(userId)?.find((m) => m.op === op);
-    if (!message) throw new Error(`${userId} got no op ${op}`);
-    return message.payload;
-  };
-  const proposals = got('111', 27);
-  const r = a.processProposals(0, proposals.subarray(1), ['111', '222']);
-  call.commitWelcome('111', Buffer.concat([r.commit as Buffer, r.welcome as Buffer]));
-  a.processCommit(r.commit as Buffer);
-  b.processWelcome(got('222', 30).subarray(2));
-  call.stop();
-  return { sender: a, receiver: b, call };
+/** A sender and a receiver in one group through the fake gateway: a real E2EE frame and a ready session. */
+function pair(): { sender: davey.DAVESession; receiver: davey.DAVESession } {
+  const [sender, receiver] = groupOf(CHANNEL, ['111', '222']) as [davey.DAVESession, davey.DAVESession];
+  return { sender, receiver };
 }
 
 describe('DaveReceiveGuard', () => {
@@ -61,7 +32,11 @@ describe('DaveReceiveGuard', () => {
   it('GIVEN no ready session (being welcomed) THEN E2EE frames are dropped and counted, plain Opus passes', () => {
     const { sender } = pair();
     const pending = new davey.DAVESession(1, '333', CHANNEL);
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session: pending }) as DaveSessionView);
+    const now = 1000;
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session: pending }) as DaveSessionView,
+      () => now,
+    );
     expect(guard.admit('111', sender.encryptOpus(OPUS))).toBe(false);
     expect(guard.admit('111', OPUS)).toBe(true);
     const status = guard.status([]);
@@ -75,7 +50,10 @@ describe('DaveReceiveGuard', () => {
 
   it('GIVEN a ready session THEN what the library decrypted passes and the status carries epoch and privacy code', () => {
     const { receiver } = pair();
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session: receiver }) as DaveSessionView);
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session: receiver }) as DaveSessionView,
+      () => 0,
+    );
     // Whatever its last bytes, the library's output is plain Opus once it can decrypt.
     expect(guard.admit('111', Buffer.concat([Buffer.alloc(20), Buffer.from([0x0c, 0xfa, 0xfa])]))).toBe(true);
     const status = guard.status(['111', 'not-in-the-group']);
@@ -92,7 +70,10 @@ describe('DaveReceiveGuard', () => {
       canPassthrough: () => false,
       getDecryptionStats: () => ({ failures }),
     };
-    const guard = new DaveReceiveGuard(() => ({ protocolVersion: 1, session }));
+    const guard = new DaveReceiveGuard(
+      () => ({ protocolVersion: 1, session }),
+      () => 0,
+    );
     expect(guard.status(['111']).decryptFailures).toBe(3);
     expect(guard.status(['111']).decryptFailures).toBe(3);
     failures = 1; // a new group: davey starts counting again

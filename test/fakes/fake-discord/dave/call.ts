@@ -1,5 +1,6 @@
 // One voice channel's DAVE group as the voice gateway sees it: the MLS delivery service and external sender.
 import { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
 import { waitFor } from '../wait.ts';
 import { ExternalSender, keyPackageSignatureValid } from './external-sender.ts';
 import {
@@ -29,6 +30,8 @@ export interface DaveCallFaults {
   corruptWelcomeFor?: string;
   /** The next proposal broadcast is not delivered to this user. */
   dropProposalFor?: string;
+  /** Welcomes (op 30) to this user are lost: `once` for the next one only, `always` for every one. */
+  loseWelcomesFor?: { userId: string; times: 'once' | 'always' };
 }
 
 /** Discord waits about this long (ms) for every op 23 before executing a transition anyway. */
@@ -64,6 +67,10 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Leaf index of every member of the established group. */
   readonly leaves = new Map<string, number>();
   readonly #keyPackages = new Map<string, KeyPackage>();
+  /** Connected clients without DAVE: while any is in the call, it runs at protocol version 0. */
+  readonly #legacy = new Set<string>();
+  /** Members that sent op 31: back to pending, they get no group traffic until re-added. */
+  readonly #flagged = new Set<string>();
   #proposals: Proposal[] = [];
   #transition: Transition | null = null;
   #nextTransitionId = 1;
@@ -76,7 +83,13 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Op 31 reports: who could not process which transition. */
   readonly invalidReports: Array<{ userId: string; transitionId: number }> = [];
   /** Every executed transition (op 22 or id 0), in order. */
-  readonly executed: Array<{ id: number; epoch: bigint; members: string[]; timedOut: boolean }> = [];
+  readonly executed: Array<{
+    id: number;
+    epoch: bigint;
+    members: string[];
+    timedOut: boolean;
+    atMs: number;
+  }> = [];
 
   constructor(channelId: string, fail: (message: string) => void) {
     super();
@@ -126,6 +139,30 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
         this.#deliverProposals(member, [p]);
       }
     }
+    this.emit('change');
+  }
+
+  /** A client without DAVE connected: the call downgrades to protocol 0 (op 21, op 23s, op 22). */
+  legacyJoin(userId: string): void {
+    this.#legacy.add(userId);
+    this.#advance();
+  }
+
+  /** The last client without DAVE left: the call upgrades, everyone creates a new group (op 24 epoch 1). */
+  legacyLeave(userId: string): void {
+    if (!this.#legacy.delete(userId) || this.#legacy.size > 0 || this.protocolVersion !== 0) return;
+    this.protocolVersion = 1;
+    for (const member of this.members.values()) member.json(24, { epoch: 1, protocol_version: 1 });
+    this.emit('change');
+  }
+
+  #downgrade(): void {
+    const id = this.#takeTransitionId();
+    const waiting = new Set(this.members.keys());
+    const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
+    this.#transition = { id, protocolVersion: 0, waiting, timer };
+    for (const member of this.members.values()) member.json(21, { transition_id: id, protocol_version: 0 });
+    if (waiting.size === 0) this.#execute(false);
     this.emit('change');
   }
 
@@ -186,12 +223,17 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Sends the proposals that are due: adds for pending key packages, removes for departed leaves. */
   #advance(): void {
     if (this.protocolVersion === 0 || this.#transition) return;
+    if (this.#legacy.size > 0) {
+      this.#downgrade();
+      return;
+    }
     if (this.established) {
-      const groupMembers = [...this.leaves.keys()].filter((id) => this.members.has(id));
-      if (groupMembers.length === 1 && this.leaves.size > 1 && this.#keyPackages.size === 0) {
-        this.#soleMemberReset(groupMembers[0] ?? '');
+      const connected = [...this.leaves.keys()].filter((id) => this.members.has(id));
+      if (connected.length === 1 && this.leaves.size > 1 && this.#keyPackages.size === 0) {
+        this.#soleMemberReset(connected[0] ?? '');
         return;
       }
+      const groupMembers = connected.filter((id) => !this.#flagged.has(id));
       if (groupMembers.length === 0) {
         this.#resetGroup();
         return;
@@ -328,7 +370,10 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     this.#proposals = [];
     this.epoch += 1n;
     const id = this.#takeTransitionId();
-    const announceTo = before.filter((u) => this.leaves.has(u) && this.members.has(u) && !added.includes(u));
+    const announceTo = before.filter(
+      (u) => this.leaves.has(u) && this.members.has(u) && !added.includes(u) && !this.#flagged.has(u),
+    );
+    for (const u of added) this.#flagged.delete(u);
     const waiting = new Set([...announceTo, ...added.filter((u) => this.members.has(u))]);
     const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
     this.#transition = { id, protocolVersion: this.protocolVersion, waiting, timer };
@@ -338,6 +383,11 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
       this.members.get(u)?.binary(29, withTransitionId(id, corrupt ? flipByte(commit) : commit));
     }
     for (const u of added) {
+      const lose = this.faults.loseWelcomesFor;
+      if (lose?.userId === u) {
+        if (lose.times === 'once') delete this.faults.loseWelcomesFor;
+        continue;
+      }
       const corrupt = this.faults.corruptWelcomeFor === u;
       if (corrupt) delete this.faults.corruptWelcomeFor;
       this.members.get(u)?.binary(30, withTransitionId(id, corrupt ? flipByte(welcome) : welcome));
@@ -365,10 +415,21 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     clearTimeout(t.timer);
     this.#transition = null;
     this.protocolVersion = t.protocolVersion;
+    if (t.protocolVersion === 0) {
+      // Transport encryption only from now on; the next upgrade creates a new group.
+      this.#resetGroup();
+      this.#keyPackages.clear();
+    }
     for (const u of this.members.keys())
       if (this.leaves.has(u) || t.protocolVersion === 0)
         this.members.get(u)?.json(22, { transition_id: t.id });
-    this.executed.push({ id: t.id, epoch: this.epoch, members: [...this.leaves.keys()], timedOut });
+    this.executed.push({
+      id: t.id,
+      epoch: this.epoch,
+      members: [...this.leaves.keys()],
+      timedOut,
+      atMs: performance.now(),
+    });
     this.#advance();
     this.emit('change');
   }
@@ -376,6 +437,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Op 31: the member could not process a commit or Welcome; remove it, then add its new key package. */
   invalidCommitWelcome(userId: string, transitionId: number): void {
     this.invalidReports.push({ userId, transitionId });
+    if (this.leaves.has(userId)) this.#flagged.add(userId);
     if (this.#transition) {
       this.#transition.waiting.delete(userId);
       if (this.#transition.waiting.size === 0) this.#execute(false);
@@ -391,11 +453,12 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     const member = this.members.get(userId);
     member?.json(24, { epoch: 1, protocol_version: this.protocolVersion });
     member?.json(21, { transition_id: 0, protocol_version: this.protocolVersion });
-    this.executed.push({ id: 0, epoch: 0n, members: [userId], timedOut: false });
+    this.executed.push({ id: 0, epoch: 0n, members: [userId], timedOut: false, atMs: performance.now() });
   }
 
   #resetGroup(): void {
     this.leaves.clear();
+    this.#flagged.clear();
     this.#proposals = [];
     this.epoch = 0n;
   }
