@@ -24,6 +24,8 @@ export interface SessionStatus {
   droppedUplinkMs: number;
   underrunFrames: number;
   latency: LatencySummary;
+  /** Who ends turns: "fast (Discord), 400 ms hold" or "gemini (server VAD)". */
+  turnTaking: string;
 }
 
 export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowMs: number): SessionStatus {
@@ -40,6 +42,9 @@ export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowM
     droppedUplinkMs: (session.uplink?.stats.droppedMs ?? 0) + (counters?.droppedUplinkMs ?? 0),
     underrunFrames: session.downlink?.stats.underrunFrames ?? 0,
     latency: latency.summary(session),
+    turnTaking: session.discordTurns
+      ? `fast (Discord), ${session.discordTurns.holdMs} ms hold`
+      : 'gemini (server VAD)',
   };
 }
 
@@ -67,6 +72,7 @@ export function statusText(status: SessionStatus): string {
     `Dropped: ${status.badPackets} bad voice packets, ${Math.round(status.droppedUplinkMs)} ms of speech; ` +
       `${status.underrunFrames} silent frames (${status.underrunFrames * 20} ms) waiting for Gemini`,
     latencyLine,
+    `Turn-taking: ${status.turnTaking}`,
   ].join('\n');
 }
 

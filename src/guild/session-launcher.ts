@@ -13,7 +13,7 @@ import { guildLogger, type Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
-import { liveSettingsFor } from './live-settings.ts';
+import { discordTurnsFor, liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
 
@@ -83,6 +83,7 @@ export class SessionLauncher {
       );
     }
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
+    const discordTurns = discordTurnsFor(settings);
     if (request.fresh) store.handles.clear(guildId);
     const resumeHandle = request.fresh ? undefined : store.handles.latest(guildId)?.handle;
 
@@ -130,6 +131,7 @@ export class SessionLauncher {
           notices: textChannelSink(guild.client, textChannelId),
           mayListenTo: (userId) => !store.optOuts.has(userId),
           silenceTailMs: config.SILENCE_TAIL_MS,
+          ...(discordTurns ? { discordTurns } : {}),
           idleLeaveMs: () => store.settings.get(guildId).idleLeaveSeconds * 1000,
           observers: [lifecycle, this.#usage, ...(this.#deps.observers ?? [])],
         }),

@@ -14,6 +14,21 @@ export interface UplinkSink {
   /** One 20 ms frame. The array is reused for the next frame: copy what you keep. */
   sendAudio(pcm16k: Int16Array): void;
   sendAudioStreamEnd(): void;
+  /** Discord turn-taking: someone started talking (their audio follows). */
+  sendActivityStart(): void;
+  /** Discord turn-taking: everyone has been quiet for the hold; the turn is over. */
+  sendActivityEnd(): void;
+}
+
+/**
+ * Turns from Discord's own speech boundaries (Gemini's manual activity mode). A speaker's client
+ * stops sending packets when its voice-activity detection (or push-to-talk) closes.
+ */
+export interface DiscordTurns {
+  /** No packet from anyone for this long (ms) ends the turn; shorter gaps stay inside it. */
+  holdMs: number;
+  /** Audible audio (ms) needed before a turn starts, so a click or cough cannot barge in. */
+  minBurstMs: number;
 }
 
 export interface UplinkOptions {
@@ -24,6 +39,8 @@ export interface UplinkOptions {
   log: Logger;
   /** Silence kept flowing after the last voice, so server-side VAD can close the turn. */
   silenceTailMs: number;
+  /** Set = turns come from packet boundaries (no silence tail, no audioStreamEnd). */
+  discordTurns?: DiscordTurns;
   /** A speaker further behind than this loses their oldest audio (counted), so lag cannot grow. */
   maxSpeakerBacklogMs?: number;
   /** Told which speakers were audible in each 20 ms frame (for transcript attribution). */
@@ -40,7 +57,12 @@ export interface UplinkStats {
   badPackets: number;
   droppedMs: number;
   streamEnds: number;
+  /** Discord turn-taking: turns started / bursts too short to start one (dropped). */
+  turns: number;
+  suppressedBursts: number;
 }
+
+type TurnPhase = 'idle' | 'gating' | 'active';
 
 /**
  * States: paused (nothing sent, ticker stopped) → streaming (a frame every 20 ms while anyone
@@ -51,7 +73,14 @@ export interface UplinkStats {
  * to 10 ms late still makes its tick instead of leaving a 20 ms hole in the speech.
  */
 export class Uplink {
-  readonly stats: UplinkStats = { framesSent: 0, badPackets: 0, droppedMs: 0, streamEnds: 0 };
+  readonly stats: UplinkStats = {
+    framesSent: 0,
+    badPackets: 0,
+    droppedMs: 0,
+    streamEnds: 0,
+    turns: 0,
+    suppressedBursts: 0,
+  };
   readonly #options: UplinkOptions;
   readonly #speakers = new Map<string, Speaker>();
   readonly #mixer = new Mixer(GEMINI_INPUT_FRAME_SAMPLES);
@@ -63,6 +92,11 @@ export class Uplink {
   readonly #mixInputs: Int16Array[] = [];
   readonly #active: string[] = [];
   #lastVoiceAt = Number.NEGATIVE_INFINITY;
+  #lastPacketAt = Number.NEGATIVE_INFINITY;
+  #phase: TurnPhase = 'idle';
+  /** Frames held while a burst is too short to start a turn (sent once it is long enough). */
+  readonly #pending: Int16Array[] = [];
+  #pendingAudibleMs = 0;
   #streaming = false;
   #closed = false;
 
@@ -93,6 +127,7 @@ export class Uplink {
       this.stats.badPackets += 1;
       this.#options.log.debug('undecodable voice packet concealed');
     }
+    this.#lastPacketAt = this.#options.clock.now();
     const speaker = this.#speaker(userId);
     speaker.fifo.write(audio.pcm);
     const excess = speaker.fifo.length - this.#maxBacklogSamples;
@@ -134,7 +169,53 @@ export class Uplink {
   }
 
   #tick(): void {
+    if (this.#options.discordTurns) {
+      this.#turnTick(this.#options.discordTurns);
+      return;
+    }
     const now = this.#options.clock.now();
+    this.#mixFrame(now);
+    this.#send(this.#mixed);
+    if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
+      this.#endStream();
+    }
+  }
+
+  /**
+   * Discord turn-taking: idle → gating (frames held until `minBurstMs` of them were audible) →
+   * active (activityStart, the held frames, then every frame) → activityEnd once no packet came
+   * for `holdMs`. Only frames with someone's audio in them are sent: no silence fills the gaps.
+   */
+  #turnTick(turns: DiscordTurns): void {
+    const now = this.#options.clock.now();
+    const hadInput = this.#mixFrame(now);
+    if (this.#phase === 'idle') this.#phase = 'gating';
+    if (this.#phase === 'gating') {
+      if (hadInput) {
+        this.#pending.push(this.#mixed.slice());
+        if (this.#active.length > 0) this.#pendingAudibleMs += FRAME_MS;
+      }
+      if (this.#pendingAudibleMs >= turns.minBurstMs) {
+        this.#phase = 'active';
+        this.stats.turns += 1;
+        this.#options.sink.sendActivityStart();
+        for (const frame of this.#pending) this.#send(frame);
+        this.#clearPending();
+      }
+    } else if (hadInput) {
+      this.#send(this.#mixed);
+    }
+    if (now - this.#lastPacketAt < turns.holdMs || this.#queuedSamples() > 0) return;
+    if (this.#phase === 'active') this.#options.sink.sendActivityEnd();
+    else this.stats.suppressedBursts += 1;
+    this.#clearPending();
+    this.#phase = 'idle';
+    this.#streaming = false;
+    this.#ticker.stop();
+  }
+
+  /** Mixes one frame from every speaker with queued audio into #mixed; false when there was none. */
+  #mixFrame(now: number): boolean {
     this.#mixInputs.length = 0;
     this.#active.length = 0;
     for (const [userId, speaker] of this.#speakers) {
@@ -147,11 +228,19 @@ export class Uplink {
       this.#lastVoiceAt = now;
       this.#options.onVoiceActivity?.(this.#active, now);
     }
-    this.#options.sink.sendAudio(this.#mixer.mix(this.#mixInputs, undefined, this.#mixed));
+    // With no input the mix is silence (what the server-VAD tail sends).
+    this.#mixer.mix(this.#mixInputs, undefined, this.#mixed);
+    return this.#mixInputs.length > 0;
+  }
+
+  #send(frame: Int16Array): void {
+    this.#options.sink.sendAudio(frame);
     this.stats.framesSent += 1;
-    if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
-      this.#endStream();
-    }
+  }
+
+  #clearPending(): void {
+    this.#pending.length = 0;
+    this.#pendingAudibleMs = 0;
   }
 
   #endStream(): void {
