@@ -1,7 +1,6 @@
 // Turns from Discord's speech boundaries (manual activity mode) against Gemini's own VAD, end to end.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { SayResult } from '../fakes/fake-discord/speaker.ts';
-import { OPUS_SILENCE_FRAME } from '../fakes/fake-discord/speaker.ts';
+import { lastVoicePacketAt } from '../fakes/fake-discord/speaker.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
 
@@ -19,12 +18,6 @@ async function joinedDiscordMode(holdMs = HOLD_MS) {
   const w = world;
   w.bot.services.store.settings.update(w.guild.id, { turnTaking: 'discord', endOfTurnHoldMs: holdMs });
   return { w, ...(await joinAndListen(w)) };
-}
-
-/** performance.now() of the last packet that carried voice (not one of the closing silence frames). */
-export function lastVoicePacketAt(said: SayResult): number {
-  const voiced = said.packets.filter((p) => p.sentAtMs !== null && !p.opus.equals(OPUS_SILENCE_FRAME));
-  return voiced.at(-1)?.sentAtMs ?? Number.NaN;
 }
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
