@@ -64,7 +64,7 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   googleSearch: false,
   vadSensitivity: 'default',
   turnTaking: 'gemini',
-  endOfTurnHoldMs: 400,
+  endOfTurnHoldMs: 300,
   proactiveAudio: false,
   idleLeaveSeconds: 60,
   dailyVoiceMinutes: 0,

@@ -1,9 +1,10 @@
 // `npm run bench`: runs each benchmark suite in order. Add a suite by importing it into `suites`.
 import { audioPathBench } from './audio-path.bench.ts';
 import type { BenchSuite } from './measure.ts';
+import { turnEndBench } from './turn-end.bench.ts';
 import { voiceLatencyBench } from './voice-latency.bench.ts';
 
-const suites: readonly BenchSuite[] = [audioPathBench, voiceLatencyBench];
+const suites: readonly BenchSuite[] = [audioPathBench, voiceLatencyBench, turnEndBench];
 
 console.log(`node ${process.version}, ${process.arch}, pid ${process.pid}`);
 for (const suite of suites) {

@@ -10,7 +10,7 @@ afterEach(async () => {
   world = null;
 });
 
-const HOLD_MS = 400;
+const HOLD_MS = 300;
 
 /** The world with this guild on Discord turn-taking (set as /config would store it), joined. */
 async function joinedDiscordMode(holdMs = HOLD_MS) {

@@ -76,7 +76,7 @@ describe('settings', () => {
       googleSearch: false,
       vadSensitivity: 'default',
       turnTaking: 'gemini',
-      endOfTurnHoldMs: 400,
+      endOfTurnHoldMs: 300,
       proactiveAudio: false,
       idleLeaveSeconds: 60,
       dailyVoiceMinutes: 0,
