@@ -21,8 +21,11 @@ const VAD: Record<
   high: { startSensitivity: 'high', endSensitivity: 'high', silenceDurationMs: 500 },
 };
 
-/** Audible audio (ms) before a Discord-mode turn starts: longer than a 60 ms click or cough burst. */
-export const MIN_BURST_MS = 100;
+/**
+ * Voice packets (ms) before a Discord-mode turn starts: four 20 ms packets, one more than a 60 ms
+ * click or cough burst, and early enough that activityStart leaves ~80 ms after the first packet.
+ */
+export const MIN_BURST_MS = 80;
 
 /** The uplink's turn-taking for a guild: Discord's packet boundaries, or none (server VAD). */
 export function discordTurnsFor(settings: Readonly<GuildSettings>): DiscordTurns | undefined {

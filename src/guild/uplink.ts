@@ -27,7 +27,10 @@ export interface UplinkSink {
 export interface DiscordTurns {
   /** No packet from anyone for this long (ms) ends the turn; shorter gaps stay inside it. */
   holdMs: number;
-  /** Audible audio (ms) needed before a turn starts, so a click or cough cannot barge in. */
+  /**
+   * Voice packets (ms of them, not counting the clients' closing silence frames) needed before a
+   * turn starts, so a click or cough that passed someone's voice gate cannot barge in.
+   */
   minBurstMs: number;
 }
 
@@ -64,6 +67,11 @@ export interface UplinkStats {
 
 type TurnPhase = 'idle' | 'gating' | 'active';
 
+/** The Opus frame clients send (five of) when their voice gate closes: not voice. */
+function isOpusSilenceFrame(packet: Uint8Array): boolean {
+  return packet.length === 3 && packet[0] === 0xf8 && packet[1] === 0xff && packet[2] === 0xfe;
+}
+
 /**
  * States: paused (nothing sent, ticker stopped) → streaming (a frame every 20 ms while anyone
  * speaks, then `silenceTailMs` of silence) → audioStreamEnd → paused.
@@ -96,7 +104,8 @@ export class Uplink {
   #phase: TurnPhase = 'idle';
   /** Frames held while a burst is too short to start a turn (sent once it is long enough). */
   readonly #pending: Int16Array[] = [];
-  #pendingAudibleMs = 0;
+  /** Voice packets received while gating, counted on arrival (before decoding) to decide at once. */
+  #gatingVoiceMs = 0;
   #streaming = false;
   #closed = false;
 
@@ -118,7 +127,23 @@ export class Uplink {
 
   /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
   pushOpus(userId: string, packet: Uint8Array): void {
-    if (!this.#closed) this.#decoding.push(userId, packet);
+    if (this.#closed) return;
+    const turns = this.#options.discordTurns;
+    if (turns && this.#phase !== 'active' && !isOpusSilenceFrame(packet)) {
+      this.#phase = 'gating';
+      this.#gatingVoiceMs += FRAME_MS;
+      if (this.#gatingVoiceMs >= turns.minBurstMs) this.#openTurn();
+    }
+    this.#decoding.push(userId, packet);
+  }
+
+  /** The burst is long enough: the turn starts, and what was held goes out behind activityStart. */
+  #openTurn(): void {
+    this.#phase = 'active';
+    this.stats.turns += 1;
+    this.#options.sink.sendActivityStart();
+    for (const frame of this.#pending) this.#send(frame);
+    this.#clearPending();
   }
 
   #onDecoded(userId: string, audio: DecodedAudio): void {
@@ -182,32 +207,19 @@ export class Uplink {
   }
 
   /**
-   * Discord turn-taking: idle → gating (frames held until `minBurstMs` of them were audible) →
-   * active (activityStart, the held frames, then every frame) → activityEnd once no packet came
-   * for `holdMs`. Only frames with someone's audio in them are sent: no silence fills the gaps.
+   * Discord turn-taking: idle → gating (mixed frames held until `minBurstMs` of voice packets
+   * arrived, see pushOpus) → active (activityStart, the held frames, then every frame) →
+   * activityEnd once no packet came for `holdMs`. Only frames with someone's audio in them are
+   * sent: no silence fills the gaps.
    */
   #turnTick(turns: DiscordTurns): void {
     const now = this.#options.clock.now();
     const hadInput = this.#mixFrame(now);
-    if (this.#phase === 'idle') this.#phase = 'gating';
-    if (this.#phase === 'gating') {
-      if (hadInput) {
-        this.#pending.push(this.#mixed.slice());
-        if (this.#active.length > 0) this.#pendingAudibleMs += FRAME_MS;
-      }
-      if (this.#pendingAudibleMs >= turns.minBurstMs) {
-        this.#phase = 'active';
-        this.stats.turns += 1;
-        this.#options.sink.sendActivityStart();
-        for (const frame of this.#pending) this.#send(frame);
-        this.#clearPending();
-      }
-    } else if (hadInput) {
-      this.#send(this.#mixed);
-    }
+    if (hadInput && this.#phase === 'active') this.#send(this.#mixed);
+    else if (hadInput) this.#pending.push(this.#mixed.slice());
     if (now - this.#lastPacketAt < turns.holdMs || this.#queuedSamples() > 0) return;
     if (this.#phase === 'active') this.#options.sink.sendActivityEnd();
-    else this.stats.suppressedBursts += 1;
+    else if (this.#phase === 'gating') this.stats.suppressedBursts += 1;
     this.#clearPending();
     this.#phase = 'idle';
     this.#streaming = false;
@@ -240,7 +252,7 @@ export class Uplink {
 
   #clearPending(): void {
     this.#pending.length = 0;
-    this.#pendingAudibleMs = 0;
+    this.#gatingVoiceMs = 0;
   }
 
   #endStream(): void {

@@ -166,7 +166,7 @@ describe('Uplink', () => {
 });
 
 describe('Uplink with Discord turn-taking', () => {
-  const TURNS: DiscordTurns = { holdMs: 300, minBurstMs: 100 };
+  const TURNS: DiscordTurns = { holdMs: 300, minBurstMs: 80 };
   const turnEvents = (events: string[]) => events.filter((e) => e !== 'audio');
 
   it('GIVEN 1 s of speech and the client closing its stream THEN one activity ends H after the last packet, with no silence sent', () => {
