@@ -20,6 +20,8 @@ import { UserFacingError } from '../src/errors.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
 import {
   DAILY_VOICE_MAX_MINUTES,
+  END_OF_TURN_HOLD_MAX_MS,
+  END_OF_TURN_HOLD_MIN_MS,
   IDLE_LEAVE_MAX_SECONDS,
   PERSONA_MAX_CHARS,
   PREBUILT_VOICES,
@@ -28,6 +30,7 @@ import {
   type SettingKey,
   type SettingsPatch,
   type Store,
+  type TurnTaking,
   VAD_SENSITIVITIES,
   type VadSensitivity,
   type VoiceName,
@@ -106,6 +109,30 @@ const data = new SlashCommandBuilder()
   )
   .addSubcommand((s) =>
     s
+      .setName('turn-taking')
+      .setDescription('Who decides that someone finished talking')
+      .addStringOption((o) =>
+        o
+          .setName('mode')
+          .setDescription('discord answers sooner; gemini waits for silence')
+          .setRequired(true)
+          .addChoices(
+            { name: 'fast (Discord)', value: 'discord' },
+            { name: 'gemini (server VAD)', value: 'gemini' },
+          ),
+      )
+      .addIntegerOption((o) =>
+        o
+          .setName('hold-ms')
+          .setDescription(
+            `Discord mode: quiet time that ends a turn (${END_OF_TURN_HOLD_MIN_MS} to ${END_OF_TURN_HOLD_MAX_MS} ms)`,
+          )
+          .setMinValue(END_OF_TURN_HOLD_MIN_MS)
+          .setMaxValue(END_OF_TURN_HOLD_MAX_MS),
+      ),
+  )
+  .addSubcommand((s) =>
+    s
       .setName('proactive')
       .setDescription('Let Gemini stay quiet when speech is not meant for it (supported models)')
       .addBooleanOption((o) => o.setName('enabled').setDescription('Proactive audio').setRequired(true)),
@@ -169,6 +196,13 @@ function patchOf(sub: string, options: ChatInputCommandInteraction['options']): 
       return { googleSearch: options.getBoolean('enabled', true) };
     case 'sensitivity':
       return { vadSensitivity: options.getString('level', true) as VadSensitivity };
+    case 'turn-taking': {
+      const hold = options.getInteger('hold-ms');
+      return {
+        turnTaking: options.getString('mode', true) as TurnTaking,
+        ...(hold === null ? {} : { endOfTurnHoldMs: hold }),
+      };
+    }
     case 'proactive':
       return { proactiveAudio: options.getBoolean('enabled', true) };
     case 'idle-leave':

@@ -27,6 +27,8 @@ export interface SessionStatus {
   latency: LatencySummary;
   /** The call's end-to-end encryption (DAVE); null before voice is wired. */
   dave: DaveStatus | null;
+  /** Who ends turns: "fast (Discord), 400 ms hold" or "gemini (server VAD)". */
+  turnTaking: string;
 }
 
 export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowMs: number): SessionStatus {
@@ -45,6 +47,9 @@ export function sessionStatus(session: GuildSession, latency: VoiceLatency, nowM
     underrunFrames: session.downlink?.stats.underrunFrames ?? 0,
     latency: latency.summary(session),
     dave: session.daveStatus(),
+    turnTaking: session.discordTurns
+      ? `fast (Discord), ${session.discordTurns.holdMs} ms hold`
+      : 'gemini (server VAD)',
   };
 }
 
@@ -86,6 +91,7 @@ export function statusText(status: SessionStatus): string {
     `Malformed voice datagrams ignored: ${status.rejectedDatagrams}`,
     latencyLine,
     daveLine(status.dave),
+    `Turn-taking: ${status.turnTaking}`,
   ].join('\n');
 }
 

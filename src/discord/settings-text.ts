@@ -12,6 +12,10 @@ export function settingValueText(key: SettingKey, settings: Readonly<GuildSettin
       return value ? String(value) : 'chosen by Gemini';
     case 'idleLeaveSeconds':
       return `${value} s`;
+    case 'endOfTurnHoldMs':
+      return `${value} ms`;
+    case 'turnTaking':
+      return value === 'discord' ? 'fast (Discord)' : 'gemini (server VAD)';
     case 'dailyVoiceMinutes':
       return value === 0 ? 'unlimited' : `${value} min per day`;
     case 'persona': {

@@ -15,7 +15,7 @@ import type { AudioOffload } from './audio-offload.ts';
 import { DaveWatchdog } from './dave-watchdog.ts';
 import { Downlink } from './downlink.ts';
 import { SpeakerTimeline } from './speaker-timeline.ts';
-import { Uplink } from './uplink.ts';
+import { type DiscordTurns, Uplink } from './uplink.ts';
 
 /** Who is in a voice channel, as far as the guild session needs to know. */
 export interface VoiceRoster {
@@ -52,6 +52,8 @@ export interface GuildSessionOptions {
   /** False for people who opted out: their audio is never subscribed to. Asked per packet: keep it O(1). */
   mayListenTo(userId: string): boolean;
   silenceTailMs: number;
+  /** Set = turns from Discord's packet boundaries (the Live session runs in manual activity mode). */
+  discordTurns?: DiscordTurns;
   /** How long the bot stays in a channel with no humans before leaving (ms); read when the room empties. */
   idleLeaveMs(): number;
   observers?: readonly SessionObserver[];
@@ -118,6 +120,11 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   get live(): LiveSession | null {
     return this.#state.status === 'active' ? this.#state.live : null;
+  }
+
+  /** Discord turn-taking for this session, or undefined when Gemini's server VAD ends turns. */
+  get discordTurns(): DiscordTurns | undefined {
+    return this.#options.discordTurns;
   }
 
   get uplink(): Uplink | null {
@@ -258,6 +265,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
       sink: live,
       log: this.#log,
       silenceTailMs: o.silenceTailMs,
+      ...(o.discordTurns ? { discordTurns: o.discordTurns } : {}),
       onVoiceActivity: (userIds, atMs) => this.timeline.markActive(userIds, atMs),
     });
     const dave = new DaveReceiveGuard(

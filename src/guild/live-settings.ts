@@ -2,6 +2,7 @@
 import type { Config } from '../config.ts';
 import { DEFAULT_LIVE_SETTINGS, type LiveSettings } from '../live/settings.ts';
 import type { GuildSettings } from '../store/index.ts';
+import type { DiscordTurns } from './uplink.ts';
 
 /**
  * 'default' keeps the Live layer's tuned defaults; 'low' waits for clearer speech before taking
@@ -20,6 +21,18 @@ const VAD: Record<
   high: { startSensitivity: 'high', endSensitivity: 'high', silenceDurationMs: 500 },
 };
 
+/**
+ * Voice packets (ms) before a Discord-mode turn starts: four 20 ms packets, one more than a 60 ms
+ * click or cough burst, and early enough that activityStart leaves ~80 ms after the first packet.
+ */
+export const MIN_BURST_MS = 80;
+
+/** The uplink's turn-taking for a guild: Discord's packet boundaries, or none (server VAD). */
+export function discordTurnsFor(settings: Readonly<GuildSettings>): DiscordTurns | undefined {
+  if (settings.turnTaking !== 'discord') return undefined;
+  return { holdMs: settings.endOfTurnHoldMs, minBurstMs: MIN_BURST_MS };
+}
+
 export function liveSettingsFor(
   config: Pick<Config, 'GEMINI_LIVE_MODEL' | 'UPLINK_CHUNK_MS'>,
   settings: Readonly<GuildSettings>,
@@ -31,6 +44,7 @@ export function liveSettingsFor(
     voiceName: settings.voiceName,
     systemInstruction: settings.persona,
     googleSearch: settings.googleSearch,
+    activityDetection: settings.turnTaking === 'discord' ? 'client' : 'server',
     proactiveAudio: settings.proactiveAudio,
     inputChunkMs: config.UPLINK_CHUNK_MS,
   };

@@ -13,7 +13,7 @@ import { guildLogger, type Logger } from '../log.ts';
 import type { GuildSettings, Store } from '../store/index.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
-import { liveSettingsFor } from './live-settings.ts';
+import { discordTurnsFor, liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
 
@@ -80,6 +80,7 @@ export class SessionLauncher {
     const log = guildLogger(this.#deps.log, guildId);
     const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh, log);
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
+    const discordTurns = discordTurnsFor(settings);
 
     const createLive = () => {
       const live = new LiveSession({
@@ -132,6 +133,7 @@ export class SessionLauncher {
           notices: textChannelSink(guild.client, textChannelId),
           mayListenTo: (userId) => !store.optOuts.has(userId),
           silenceTailMs: config.SILENCE_TAIL_MS,
+          ...(discordTurns ? { discordTurns } : {}),
           idleLeaveMs: () => store.settings.current(guildId).idleLeaveSeconds * 1000,
           observers: [lifecycle, this.#usage, ...(this.#deps.observers ?? [])],
         }),

@@ -14,6 +14,24 @@ export interface UplinkSink {
   /** One 20 ms frame. The array is reused for the next frame: copy what you keep. */
   sendAudio(pcm16k: Int16Array): void;
   sendAudioStreamEnd(): void;
+  /** Discord turn-taking: someone started talking (their audio follows). */
+  sendActivityStart(): void;
+  /** Discord turn-taking: everyone has been quiet for the hold; the turn is over. */
+  sendActivityEnd(): void;
+}
+
+/**
+ * Turns from Discord's own speech boundaries (Gemini's manual activity mode). A speaker's client
+ * stops sending packets when its voice-activity detection (or push-to-talk) closes.
+ */
+export interface DiscordTurns {
+  /** No packet from anyone for this long (ms) ends the turn; shorter gaps stay inside it. */
+  holdMs: number;
+  /**
+   * Voice packets (ms of them, not counting the clients' closing silence frames) needed before a
+   * turn starts, so a click or cough that passed someone's voice gate cannot barge in.
+   */
+  minBurstMs: number;
 }
 
 export interface UplinkOptions {
@@ -24,6 +42,8 @@ export interface UplinkOptions {
   log: Logger;
   /** Silence kept flowing after the last voice, so server-side VAD can close the turn. */
   silenceTailMs: number;
+  /** Set = turns come from packet boundaries (no silence tail, no audioStreamEnd). */
+  discordTurns?: DiscordTurns;
   /** A speaker further behind than this loses their oldest audio (counted), so lag cannot grow. */
   maxSpeakerBacklogMs?: number;
   /** Told which speakers were audible in each 20 ms frame (for transcript attribution). */
@@ -40,6 +60,16 @@ export interface UplinkStats {
   badPackets: number;
   droppedMs: number;
   streamEnds: number;
+  /** Discord turn-taking: turns started / bursts too short to start one (dropped). */
+  turns: number;
+  suppressedBursts: number;
+}
+
+type TurnPhase = 'idle' | 'gating' | 'active';
+
+/** The Opus frame clients send (five of) when their voice gate closes: not voice. */
+function isOpusSilenceFrame(packet: Uint8Array): boolean {
+  return packet.length === 3 && packet[0] === 0xf8 && packet[1] === 0xff && packet[2] === 0xfe;
 }
 
 /**
@@ -51,7 +81,14 @@ export interface UplinkStats {
  * to 10 ms late still makes its tick instead of leaving a 20 ms hole in the speech.
  */
 export class Uplink {
-  readonly stats: UplinkStats = { framesSent: 0, badPackets: 0, droppedMs: 0, streamEnds: 0 };
+  readonly stats: UplinkStats = {
+    framesSent: 0,
+    badPackets: 0,
+    droppedMs: 0,
+    streamEnds: 0,
+    turns: 0,
+    suppressedBursts: 0,
+  };
   readonly #options: UplinkOptions;
   readonly #speakers = new Map<string, Speaker>();
   readonly #mixer = new Mixer(GEMINI_INPUT_FRAME_SAMPLES);
@@ -63,6 +100,12 @@ export class Uplink {
   readonly #mixInputs: Int16Array[] = [];
   readonly #active: string[] = [];
   #lastVoiceAt = Number.NEGATIVE_INFINITY;
+  #lastPacketAt = Number.NEGATIVE_INFINITY;
+  #phase: TurnPhase = 'idle';
+  /** Frames held while a burst is too short to start a turn (sent once it is long enough). */
+  readonly #pending: Int16Array[] = [];
+  /** Voice packets received while gating, counted on arrival (before decoding) to decide at once. */
+  #gatingVoiceMs = 0;
   #streaming = false;
   #closed = false;
 
@@ -84,7 +127,23 @@ export class Uplink {
 
   /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
   pushOpus(userId: string, packet: Uint8Array): void {
-    if (!this.#closed) this.#decoding.push(userId, packet);
+    if (this.#closed) return;
+    const turns = this.#options.discordTurns;
+    if (turns && this.#phase !== 'active' && !isOpusSilenceFrame(packet)) {
+      this.#phase = 'gating';
+      this.#gatingVoiceMs += FRAME_MS;
+      if (this.#gatingVoiceMs >= turns.minBurstMs) this.#openTurn();
+    }
+    this.#decoding.push(userId, packet);
+  }
+
+  /** The burst is long enough: the turn starts, and what was held goes out behind activityStart. */
+  #openTurn(): void {
+    this.#phase = 'active';
+    this.stats.turns += 1;
+    this.#options.sink.sendActivityStart();
+    for (const frame of this.#pending) this.#send(frame);
+    this.#clearPending();
   }
 
   #onDecoded(userId: string, audio: DecodedAudio): void {
@@ -93,6 +152,7 @@ export class Uplink {
       this.stats.badPackets += 1;
       this.#options.log.debug('undecodable voice packet concealed');
     }
+    this.#lastPacketAt = this.#options.clock.now();
     const speaker = this.#speaker(userId);
     speaker.fifo.write(audio.pcm);
     const excess = speaker.fifo.length - this.#maxBacklogSamples;
@@ -134,7 +194,40 @@ export class Uplink {
   }
 
   #tick(): void {
+    if (this.#options.discordTurns) {
+      this.#turnTick(this.#options.discordTurns);
+      return;
+    }
     const now = this.#options.clock.now();
+    this.#mixFrame(now);
+    this.#send(this.#mixed);
+    if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
+      this.#endStream();
+    }
+  }
+
+  /**
+   * Discord turn-taking: idle → gating (mixed frames held until `minBurstMs` of voice packets
+   * arrived, see pushOpus) → active (activityStart, the held frames, then every frame) →
+   * activityEnd once no packet came for `holdMs`. Only frames with someone's audio in them are
+   * sent: no silence fills the gaps.
+   */
+  #turnTick(turns: DiscordTurns): void {
+    const now = this.#options.clock.now();
+    const hadInput = this.#mixFrame(now);
+    if (hadInput && this.#phase === 'active') this.#send(this.#mixed);
+    else if (hadInput) this.#pending.push(this.#mixed.slice());
+    if (now - this.#lastPacketAt < turns.holdMs || this.#queuedSamples() > 0) return;
+    if (this.#phase === 'active') this.#options.sink.sendActivityEnd();
+    else if (this.#phase === 'gating') this.stats.suppressedBursts += 1;
+    this.#clearPending();
+    this.#phase = 'idle';
+    this.#streaming = false;
+    this.#ticker.stop();
+  }
+
+  /** Mixes one frame from every speaker with queued audio into #mixed; false when there was none. */
+  #mixFrame(now: number): boolean {
     this.#mixInputs.length = 0;
     this.#active.length = 0;
     for (const [userId, speaker] of this.#speakers) {
@@ -147,11 +240,19 @@ export class Uplink {
       this.#lastVoiceAt = now;
       this.#options.onVoiceActivity?.(this.#active, now);
     }
-    this.#options.sink.sendAudio(this.#mixer.mix(this.#mixInputs, undefined, this.#mixed));
+    // With no input the mix is silence (what the server-VAD tail sends).
+    this.#mixer.mix(this.#mixInputs, undefined, this.#mixed);
+    return this.#mixInputs.length > 0;
+  }
+
+  #send(frame: Int16Array): void {
+    this.#options.sink.sendAudio(frame);
     this.stats.framesSent += 1;
-    if (now - this.#lastVoiceAt >= this.#options.silenceTailMs && this.#queuedSamples() === 0) {
-      this.#endStream();
-    }
+  }
+
+  #clearPending(): void {
+    this.#pending.length = 0;
+    this.#gatingVoiceMs = 0;
   }
 
   #endStream(): void {

@@ -121,6 +121,16 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#uplink.audioStreamEnd();
   }
 
+  /** Manual activity detection: a person started talking (their audio follows). */
+  sendActivityStart(): void {
+    this.#uplink.activityStart();
+  }
+
+  /** Manual activity detection: everyone stopped; Gemini answers now. */
+  sendActivityEnd(): void {
+    this.#uplink.activityEnd();
+  }
+
   /**
    * A typed user turn (e.g. an @mention answered through the voice session). Where the model takes
    * client content for the whole session it goes as its own user turn, which ends (interrupts) an

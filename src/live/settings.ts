@@ -14,6 +14,11 @@ export interface LiveSettings {
   languageCode?: string;
   /** Adds the built-in Google Search tool next to our function declarations. */
   googleSearch: boolean;
+  /**
+   * Who decides when a turn starts and ends: 'server' = Gemini's voice-activity detection on the
+   * audio (the settings below apply); 'client' = the bot sends activityStart / activityEnd.
+   */
+  activityDetection: 'server' | 'client';
   /** Automatic activity detection: how eagerly speech start / end is detected. */
   startSensitivity: Sensitivity;
   endSensitivity: Sensitivity;
@@ -42,6 +47,7 @@ export const DEFAULT_LIVE_SETTINGS: Readonly<LiveSettings> = Object.freeze({
   model: DEFAULT_LIVE_MODEL,
   voiceName: DEFAULT_VOICE,
   googleSearch: false,
+  activityDetection: 'server',
   startSensitivity: 'high',
   endSensitivity: 'high',
   silenceDurationMs: 800,

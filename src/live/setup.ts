@@ -1,10 +1,12 @@
 // Pure Live setup building: settings plus the model's capabilities into `ai.live.connect` parameters.
 import {
+  ActivityHandling,
   Behavior,
   EndSensitivity,
   type FunctionDeclaration,
   type LiveConnectConfig,
   Modality,
+  type RealtimeInputConfig,
   StartSensitivity,
   ThinkingLevel,
   type Tool,
@@ -56,15 +58,7 @@ export function buildSetup(
     // Both must sit in config: placed elsewhere they are silently ignored.
     inputAudioTranscription: {},
     outputAudioTranscription: {},
-    realtimeInputConfig: {
-      automaticActivityDetection: {
-        disabled: false,
-        startOfSpeechSensitivity: START[settings.startSensitivity],
-        endOfSpeechSensitivity: END[settings.endSensitivity],
-        prefixPaddingMs: settings.prefixPaddingMs,
-        silenceDurationMs: settings.silenceDurationMs,
-      },
-    },
+    realtimeInputConfig: realtimeInputConfig(settings),
     sessionResumption: options.resumeHandle ? { handle: options.resumeHandle } : {},
   };
   if (settings.systemInstruction) {
@@ -91,6 +85,28 @@ export function buildSetup(
     config.thinkingConfig = { thinkingLevel: LEVEL[settings.thinkingLevel] };
   }
   return { model: settings.model, config };
+}
+
+/**
+ * Server VAD with our sensitivities, or manual activity: the bot's activityStart / activityEnd
+ * mark each turn and a new activity interrupts the model (the documented default, made explicit).
+ */
+function realtimeInputConfig(settings: LiveSettings): RealtimeInputConfig {
+  if (settings.activityDetection === 'client') {
+    return {
+      automaticActivityDetection: { disabled: true },
+      activityHandling: ActivityHandling.START_OF_ACTIVITY_INTERRUPTS,
+    };
+  }
+  return {
+    automaticActivityDetection: {
+      disabled: false,
+      startOfSpeechSensitivity: START[settings.startSensitivity],
+      endOfSpeechSensitivity: END[settings.endSensitivity],
+      prefixPaddingMs: settings.prefixPaddingMs,
+      silenceDurationMs: settings.silenceDurationMs,
+    },
+  };
 }
 
 /**

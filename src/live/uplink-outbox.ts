@@ -13,6 +13,8 @@ export class Chunker extends Rechunker {
 export type OutboxItem =
   | { kind: 'audio'; samples: Int16Array }
   | { kind: 'audioStreamEnd' }
+  | { kind: 'activityStart' }
+  | { kind: 'activityEnd' }
   | { kind: 'text'; text: string }
   | { kind: 'userTurn'; text: string }
   | {

@@ -37,6 +37,8 @@ export class LiveUplink {
   #lastImageAt = Number.NEGATIVE_INFINITY;
   #chunks = 0;
   #droppedImages = 0;
+  /** An activityStart went out on a socket and its activityEnd has not (yet). */
+  #activityOpen = false;
 
   constructor(options: UplinkOptions) {
     this.#options = options;
@@ -44,9 +46,16 @@ export class LiveUplink {
     this.#outbox = new Outbox(options.handoverBufferMs);
   }
 
-  /** A socket is ready: send what was queued, in order, then send directly. */
+  /**
+   * A socket is ready: send what was queued, in order, then send directly. A turn that was open
+   * on the old socket is opened again first, so its audio stays inside one activity.
+   */
   attach(session: Session): void {
-    for (const item of this.#outbox.drain()) this.#deliver(session, item);
+    const queued = this.#outbox.drain();
+    if (this.#activityOpen && queued[0]?.kind !== 'activityStart') {
+      this.#deliver(session, { kind: 'activityStart' });
+    }
+    for (const item of queued) this.#deliver(session, item);
     this.#session = session;
   }
 
@@ -73,6 +82,18 @@ export class LiveUplink {
   }
 
   /** Typed text as realtime input: it joins whatever the people are saying. */
+  /** Manual activity detection: a person started talking (flushes nothing: audio follows). */
+  activityStart(): void {
+    this.#send({ kind: 'activityStart' });
+  }
+
+  /** Manual activity detection: everyone is quiet; the partial chunk goes first. */
+  activityEnd(): void {
+    const rest = this.#chunker.flush();
+    if (rest) this.#send({ kind: 'audio', samples: rest });
+    this.#send({ kind: 'activityEnd' });
+  }
+
   text(text: string): void {
     this.#send({ kind: 'text', text });
   }
@@ -131,6 +152,14 @@ export class LiveUplink {
         return;
       case 'audioStreamEnd':
         session.sendRealtimeInput({ audioStreamEnd: true });
+        return;
+      case 'activityStart':
+        this.#activityOpen = true;
+        session.sendRealtimeInput({ activityStart: {} });
+        return;
+      case 'activityEnd':
+        this.#activityOpen = false;
+        session.sendRealtimeInput({ activityEnd: {} });
         return;
       case 'text':
         session.sendRealtimeInput({ text: item.text });

@@ -10,6 +10,8 @@ export {
   DAILY_VOICE_MAX_MINUTES,
   DEFAULT_PERSONA,
   DEFAULT_SETTINGS,
+  END_OF_TURN_HOLD_MAX_MS,
+  END_OF_TURN_HOLD_MIN_MS,
   type GuildSettings,
   IDLE_LEAVE_MAX_SECONDS,
   PERSONA_MAX_CHARS,
@@ -17,6 +19,8 @@ export {
   SETTING_SPECS,
   type SettingKey,
   type SettingsPatch,
+  TURN_TAKING_MODES,
+  type TurnTaking,
   VAD_SENSITIVITIES,
   type VadSensitivity,
 } from './settings-schema.ts';

@@ -7,6 +7,16 @@ import { DEFAULT_VOICE, PREBUILT_VOICES, type VoiceName } from '../live/voices.t
 export const VAD_SENSITIVITIES = ['low', 'default', 'high'] as const;
 export type VadSensitivity = (typeof VAD_SENSITIVITIES)[number];
 
+/**
+ * Who ends a turn: 'discord' = the bot, from the speakers' packet boundaries (Gemini's manual
+ * activity mode); 'gemini' = Gemini's server-side voice-activity detection on the audio.
+ */
+export const TURN_TAKING_MODES = ['discord', 'gemini'] as const;
+export type TurnTaking = (typeof TURN_TAKING_MODES)[number];
+/** Discord mode's end-of-turn hold bounds (ms): no packet from anyone for this long ends a turn. */
+export const END_OF_TURN_HOLD_MIN_MS = 100;
+export const END_OF_TURN_HOLD_MAX_MS = 2_000;
+
 export const PERSONA_MAX_CHARS = 2_000;
 export const IDLE_LEAVE_MAX_SECONDS = 3_600;
 /** One day: a larger daily budget could never be reached. */
@@ -30,6 +40,9 @@ export interface GuildSettings {
   toolLinesEnabled: boolean;
   googleSearch: boolean;
   vadSensitivity: VadSensitivity;
+  turnTaking: TurnTaking;
+  /** Discord turn-taking: quiet (ms) after the last packet before the turn ends. */
+  endOfTurnHoldMs: number;
   /** Let the model decide not to answer speech not meant for it (models that support it). */
   proactiveAudio: boolean;
   /** How long the bot stays once the voice channel has no humans left, in seconds (0 = at once). */
@@ -50,6 +63,8 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   toolLinesEnabled: true,
   googleSearch: false,
   vadSensitivity: 'default',
+  turnTaking: 'gemini',
+  endOfTurnHoldMs: 300,
   proactiveAudio: false,
   idleLeaveSeconds: 60,
   dailyVoiceMinutes: 0,
@@ -136,6 +151,18 @@ export const SETTING_SPECS: Readonly<Record<SettingKey, SettingSpec>> = Object.f
     appliesAt: 'nextSession',
     schema: z.enum(VAD_SENSITIVITIES),
     allowed: 'low, default or high',
+  },
+  turnTaking: {
+    label: 'Turn-taking',
+    appliesAt: 'nextSession',
+    schema: z.enum(TURN_TAKING_MODES),
+    allowed: 'discord (fast: from when people stop sending audio) or gemini (Gemini listens for silence)',
+  },
+  endOfTurnHoldMs: {
+    label: 'End-of-turn hold',
+    appliesAt: 'nextSession',
+    schema: wholeIn(END_OF_TURN_HOLD_MIN_MS, END_OF_TURN_HOLD_MAX_MS),
+    allowed: `a whole number of milliseconds from ${END_OF_TURN_HOLD_MIN_MS} to ${END_OF_TURN_HOLD_MAX_MS}`,
   },
   proactiveAudio: {
     label: 'Proactive audio',

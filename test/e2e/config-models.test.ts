@@ -1,4 +1,4 @@
-// /config per Live model: a setting the chosen model refuses or ignores is not offered, in one sentence.
+// /config per Live model (a setting the model decides itself is refused in one sentence) and turn-taking.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { type BotWorld, startWorld } from './harness.ts';
@@ -26,6 +26,39 @@ async function managerWith(model: string) {
 async function config(human: ReturnType<BotWorld['discord']['human']>, line: string, enabled?: boolean) {
   return (await human.slash(`config ${line}`, enabled === undefined ? {} : { enabled })).text(10_000);
 }
+
+describe('/config turn-taking', () => {
+  it('GIVEN turn-taking set to fast (Discord) with a 250 ms hold THEN /config show and /status say so and the next setup uses manual activity', async () => {
+    const { w, manager } = await managerWith('gemini-3.8-live');
+    const set = await (await manager.slash('config turn-taking', { mode: 'discord', 'hold-ms': 250 })).text(
+      10_000,
+    );
+    expect(set).toContain('**Turn-taking** is now fast (Discord).');
+    expect(set).toContain('**End-of-turn hold** is now 250 ms.');
+    const shown = await config(manager, 'show');
+    expect(shown).toContain('**Turn-taking:** fast (Discord)');
+    expect(shown).toContain('**End-of-turn hold:** 250 ms');
+    await manager.joinVoice(w.guild.voice());
+    const joined = await manager.slash('join');
+    const conn = await w.gemini.nextSession(10_000);
+    expect(await joined.text(10_000)).toContain('Listening');
+    expect(conn.activityMode).toBe('manual');
+    expect(await (await manager.slash('status')).text(10_000)).toContain(
+      'Turn-taking: fast (Discord), 250 ms hold',
+    );
+  });
+
+  it('GIVEN the default THEN gemini (server VAD) everywhere', async () => {
+    const { w, manager } = await managerWith('gemini-3.8-live');
+    expect(await config(manager, 'show')).toContain('**Turn-taking:** gemini (server VAD)');
+    await manager.joinVoice(w.guild.voice());
+    const joined = await manager.slash('join');
+    const conn = await w.gemini.nextSession(10_000);
+    expect(await joined.text(10_000)).toContain('Listening');
+    expect(conn.activityMode).toBe('auto');
+    expect(await (await manager.slash('status')).text(10_000)).toContain('Turn-taking: gemini (server VAD)');
+  });
+});
 
 describe('/config proactive per model', () => {
   it('GIVEN gemini-3.8-live THEN turning proactive audio off is refused with why, /config show says always on, and the setup omits it', async () => {

@@ -87,6 +87,26 @@ describe('a retired Live model', () => {
     expect(w.gemini.connections).toHaveLength(1);
   });
 
+  it('GIVEN the Live model retired during a session THEN the reconnect is refused and the channel gets the same sentence', async () => {
+    world = await startWorld();
+    const w = world;
+    expect(await slashJoin(w)).toContain('Listening');
+    const conn = await w.gemini.nextSession(10_000);
+    conn.sendResumptionHandle();
+    w.gemini.retireModel(DEFAULT_LIVE_MODEL);
+    conn.close(1011, 'Internal error encountered.');
+    const notice = await w.discord.waitForMessage(
+      w.guild.text(),
+      (m) => m.authorId === w.discord.appId && m.content === LIVE_SENTENCE(DEFAULT_LIVE_MODEL),
+      15_000,
+    );
+    expect(notice.content).toBe(LIVE_SENTENCE(DEFAULT_LIVE_MODEL));
+    // The refusal is remembered: the next /join answers at once without a Live attempt.
+    const attempts = w.gemini.connections.length;
+    expect(await slashJoin(w)).toBe(LIVE_SENTENCE(DEFAULT_LIVE_MODEL));
+    expect(w.gemini.connections).toHaveLength(attempts);
+  });
+
   it('GIVEN npm start with a retired GEMINI_LIVE_MODEL THEN it logs one clear line and still logs in', async () => {
     const discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
     const gemini = await startFakeGemini({ apiKey: TEST_GEMINI_KEY });

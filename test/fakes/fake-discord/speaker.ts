@@ -62,6 +62,12 @@ export interface SayResult {
   delivered: number;
 }
 
+/** performance.now() of the last packet that carried voice (not one of the closing silence frames). */
+export function lastVoicePacketAt(said: SayResult): number {
+  const voiced = said.packets.filter((p) => p.sentAtMs !== null && !p.opus.equals(OPUS_SILENCE_FRAME));
+  return voiced.at(-1)?.sentAtMs ?? Number.NaN;
+}
+
 /** Where a packet goes right now: the key and address of the bot's session, or null when absent. */
 export interface SpeakTarget {
   secretKey: Buffer;

@@ -27,6 +27,17 @@ export interface AudioChunk {
   streamEndsBefore: number;
 }
 
+/** When and why the fake considered a user turn over (performance.now() ms). */
+export interface TurnEnd {
+  atMs: number;
+  cause: 'activityEnd' | 'silence' | 'audioStreamEnd';
+}
+
+/** A received chunk counts as speech above this peak (PCM16); below it, as silence. */
+const SPEECH_PEAK = 500;
+/** silenceDurationMs when the setup leaves it to the server (not documented; ours is 800). */
+const DEFAULT_SILENCE_MS = 800;
+
 export interface CloseRecord {
   code: number;
   reason: string;
@@ -88,6 +99,15 @@ export class FakeLiveConnection extends EventEmitter {
   readonly toolResponses: FunctionResponse[] = [];
   audioStreamEnds = 0;
   audioSamples = 0;
+  /** Manual activity detection (automaticActivityDetection.disabled) or the server's own VAD. */
+  activityMode: 'auto' | 'manual' = 'auto';
+  /** performance.now() ms of each activityStart / activityEnd received (manual mode). */
+  readonly activityStarts: number[] = [];
+  readonly activityEnds: number[] = [];
+  /** Every user turn the fake saw end, in order. */
+  readonly turnEnds: TurnEnd[] = [];
+  #speechPending = false;
+  #silentSamples = 0;
   setup: Record<string, unknown> | undefined;
   /** Set once setup was accepted. */
   session: FakeLogicalSession | undefined;
@@ -98,6 +118,8 @@ export class FakeLiveConnection extends EventEmitter {
   #callCounter = 0;
   /** The test (as Gemini) has sent words or audio of a turn that has not completed yet. */
   #modelTurnOpen = false;
+  /** Bumped by interrupt(): audio a sendAudio() loop has not sent yet is dropped, as the server does. */
+  #interruptions = 0;
 
   constructor(id: number, path: string, socket: WebSocket) {
     super();
@@ -154,7 +176,40 @@ export class FakeLiveConnection extends EventEmitter {
   }
 
   /** What the model's rules refuse after setup (wording unconfirmed, code 1007 as for setup fields). */
+  /**
+   * Sets the activity mode from the accepted setup. In automatic mode a turn ends after
+   * silenceDurationMs of silence in the received audio (or at audioStreamEnd).
+   */
+  configureActivity(setup: Record<string, unknown>): void {
+    const input = (setup.realtimeInputConfig ?? {}) as {
+      automaticActivityDetection?: { disabled?: boolean; silenceDurationMs?: number };
+    };
+    this.activityMode = input.automaticActivityDetection?.disabled === true ? 'manual' : 'auto';
+    this.#silenceLimitSamples =
+      ((input.automaticActivityDetection?.silenceDurationMs ?? DEFAULT_SILENCE_MS) * INPUT_RATE_HZ) / 1000;
+  }
+
+  #silenceLimitSamples = (DEFAULT_SILENCE_MS * INPUT_RATE_HZ) / 1000;
+
+  /**
+   * Signals of the other mode are refused: the docs say activity signals are only for disabled
+   * automatic detection and audioStreamEnd only with it. Code 1007 as for other invalid input;
+   * the wording is ours (not found in docs or issue threads).
+   */
+  #wrongModeSignal(input: Record<string, unknown> | undefined): string | undefined {
+    if (!input || !this.session) return undefined;
+    if (this.activityMode === 'auto' && (input.activityStart || input.activityEnd)) {
+      return 'Request contains an invalid argument: activity signals need automatic activity detection disabled.';
+    }
+    if (this.activityMode === 'manual' && input.audioStreamEnd) {
+      return 'Request contains an invalid argument: audioStreamEnd needs automatic activity detection.';
+    }
+    return undefined;
+  }
+
   #breaksRules(message: ClientMessage): string | undefined {
+    const wrongMode = this.#wrongModeSignal(message.realtimeInput);
+    if (wrongMode) return wrongMode;
     const rules = this.rules;
     if (!rules) return undefined;
     if (
@@ -202,6 +257,38 @@ export class FakeLiveConnection extends EventEmitter {
       this.typedTurns.push({ text: input.text, via: 'realtimeInput', turnComplete: false });
     }
     if (input.audioStreamEnd) this.audioStreamEnds++;
+    if (audio?.data) this.#serverVad(this.audioChunks.at(-1)?.samples);
+    if (input.audioStreamEnd && this.#speechPending) this.#endTurn('audioStreamEnd');
+    if (input.activityStart) {
+      this.activityStarts.push(performance.now());
+      // activityHandling START_OF_ACTIVITY_INTERRUPTS (the default): the answer stops at once.
+      if (this.#modelTurnOpen) this.interrupt();
+    }
+    if (input.activityEnd) {
+      this.activityEnds.push(performance.now());
+      this.#endTurn('activityEnd');
+    }
+  }
+
+  /** Automatic mode: speech, then silenceDurationMs of silence in the audio itself, ends the turn. */
+  #serverVad(samples: Int16Array | undefined): void {
+    if (this.activityMode !== 'auto' || !samples) return;
+    let peak = 0;
+    for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
+    if (peak >= SPEECH_PEAK) {
+      this.#speechPending = true;
+      this.#silentSamples = 0;
+      return;
+    }
+    if (!this.#speechPending) return;
+    this.#silentSamples += samples.length;
+    if (this.#silentSamples >= this.#silenceLimitSamples) this.#endTurn('silence');
+  }
+
+  #endTurn(cause: TurnEnd['cause']): void {
+    this.#speechPending = false;
+    this.#silentSamples = 0;
+    this.turnEnds.push({ atMs: performance.now(), cause });
   }
 
   // ---- waiting (all bounded, event-driven) ----
@@ -251,10 +338,12 @@ export class FakeLiveConnection extends EventEmitter {
   /** 24 kHz mono PCM16 as inlineData parts, as fast as allowed by the pause options. */
   async sendAudio(pcm24k: Int16Array, options: SendAudioOptions = {}): Promise<void> {
     this.#modelTurnOpen = true;
+    const interruptionsAtStart = this.#interruptions;
     const chunkSamples = Math.max(1, Math.round(((options.chunkMs ?? 40) * OUTPUT_RATE_HZ) / 1000));
     const pauseEvery = options.pauseEveryMs ? Math.round((options.pauseEveryMs * OUTPUT_RATE_HZ) / 1000) : 0;
     let sinceSleep = 0;
     for (let offset = 0; offset < pcm24k.length; offset += chunkSamples) {
+      if (this.#interruptions !== interruptionsAtStart) return;
       const chunk = pcm24k.subarray(offset, offset + chunkSamples);
       const data = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64');
       this.send({
@@ -282,6 +371,7 @@ export class FakeLiveConnection extends EventEmitter {
   /** A barge-in: `interrupted` then `turnComplete`, without `generationComplete`, as the real server does. */
   interrupt(): void {
     this.#modelTurnOpen = false;
+    this.#interruptions++;
     this.send({ serverContent: { interrupted: true } });
     this.send({ serverContent: { turnComplete: true } });
   }

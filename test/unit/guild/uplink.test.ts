@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
 import { inlineAudio } from '../../../src/guild/audio-offload.ts';
-import { Uplink, type UplinkSink } from '../../../src/guild/uplink.ts';
+import { type DiscordTurns, Uplink, type UplinkSink } from '../../../src/guild/uplink.ts';
 import { createLogger } from '../../../src/log.ts';
 import { levelAtDbfs, type PcmClip } from '../../fakes/audio-analysis.ts';
 import { tone } from '../../fakes/tones.ts';
@@ -21,6 +21,8 @@ function recordingSink() {
       events.push('audio');
     },
     sendAudioStreamEnd: () => events.push('end'),
+    sendActivityStart: () => events.push(`start@${clockRef?.clock.now() ?? 0}`),
+    sendActivityEnd: () => events.push(`stop@${clockRef?.clock.now() ?? 0}`),
   };
   return {
     sink,
@@ -45,7 +47,7 @@ function recordingSink() {
 let uplink: Uplink | null = null;
 afterEach(() => uplink?.close());
 
-function setup() {
+function setup(discordTurns?: DiscordTurns) {
   const time = manualClock();
   const rec = recordingSink();
   rec.attach(time);
@@ -55,9 +57,13 @@ function setup() {
     sink: rec.sink,
     log,
     silenceTailMs: 1000,
+    ...(discordTurns ? { discordTurns } : {}),
   });
   return { time, rec, uplink };
 }
+
+/** What a Discord client sends when its voice activity closes: five Opus silence frames. */
+const SILENCE_FRAMES = Array.from({ length: 5 }, () => Uint8Array.of(0xf8, 0xff, 0xfe));
 
 /** Delivers packets every 20 ms starting at `startMs`, with the clock advancing between them. */
 function speak(
@@ -156,5 +162,74 @@ describe('Uplink', () => {
     time.advanceTo(0);
     for (const p of packets) u.pushOpus('alice', p); // 500 ms arrive at one instant
     expect(u.stats.droppedMs).toBeGreaterThanOrEqual(380);
+  });
+});
+
+describe('Uplink with Discord turn-taking', () => {
+  const TURNS: DiscordTurns = { holdMs: 300, minBurstMs: 80 };
+  const turnEvents = (events: string[]) => events.filter((e) => e !== 'audio');
+
+  it('GIVEN 1 s of speech and the client closing its stream THEN one activity ends H after the last packet, with no silence sent', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    speak(u, time, 'alice', [...opusPackets(codec, tone(440, 1000)), ...SILENCE_FRAMES], 0, 8);
+    const lastPacketAt = time.clock.now();
+    time.advanceBy(2000);
+    const events = turnEvents(rec.events);
+    expect(events).toHaveLength(2);
+    expect(events[0]).toMatch(/^start@/);
+    const endedAt = Number(events[1]?.replace('stop@', ''));
+    expect(endedAt - lastPacketAt).toBeGreaterThanOrEqual(TURNS.holdMs);
+    expect(endedAt - lastPacketAt).toBeLessThanOrEqual(TURNS.holdMs + 20);
+    // The speech and the client's own silence frames, not a second of padding.
+    const heardMs = rec.joined().samples.length / 16;
+    expect(heardMs).toBeGreaterThanOrEqual(1000);
+    expect(heardMs).toBeLessThanOrEqual(1140);
+    expect(rec.events).not.toContain('end');
+  });
+
+  it('GIVEN a 250 ms gap in the packets inside a sentence THEN it stays one activity', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    speak(u, time, 'alice', [...opusPackets(codec, tone(440, 400)), ...SILENCE_FRAMES], 0);
+    speak(u, time, 'alice', opusPackets(codec, tone(440, 400)), time.clock.now() + 250);
+    time.advanceBy(2000);
+    expect(turnEvents(rec.events).map((e) => e.split('@')[0])).toEqual(['start', 'stop']);
+  });
+
+  it('GIVEN two people answering each other with a gap longer than H THEN two activities', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    speak(u, time, 'alice', [...opusPackets(codec, tone(440, 400)), ...SILENCE_FRAMES], 0);
+    speak(u, time, 'bob', opusPackets(codec, tone(550, 400)), time.clock.now() + TURNS.holdMs + 60);
+    time.advanceBy(2000);
+    expect(turnEvents(rec.events).map((e) => e.split('@')[0])).toEqual(['start', 'stop', 'start', 'stop']);
+  });
+
+  it('GIVEN two overlapping speakers THEN one activity until both are quiet', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    const a = opusPackets(codec, tone(300, 600));
+    const b = opusPackets(codec, tone(500, 600));
+    a.forEach((_, i) => {
+      time.advanceTo(i * 20);
+      u.pushOpus('a', a[i]!);
+      if (i >= 10) u.pushOpus('b', b[i - 10]!);
+    });
+    speak(u, time, 'b', b.slice(a.length - 10), time.clock.now() + 20);
+    time.advanceBy(2000);
+    expect(turnEvents(rec.events).map((e) => e.split('@')[0])).toEqual(['start', 'stop']);
+  });
+
+  it('GIVEN a 60 ms noise burst THEN no activity starts and nothing is sent; GIVEN speech THEN activityStart within 100 ms', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    speak(u, time, 'alice', [...opusPackets(codec, tone(440, 60)), ...SILENCE_FRAMES], 0);
+    time.advanceBy(1000);
+    expect(rec.events).toEqual([]);
+    expect(u.stats.suppressedBursts).toBe(1);
+
+    const firstPacketAt = 2000;
+    speak(u, time, 'alice', opusPackets(codec, tone(440, 600)), firstPacketAt);
+    const start = rec.events.find((e) => e.startsWith('start@'));
+    expect(Number(start?.replace('start@', '')) - firstPacketAt).toBeLessThanOrEqual(100);
+    // Nothing of the held onset is lost: it is sent right after activityStart.
+    time.advanceBy(2000);
+    expect(rec.joined().samples.length / 16).toBeGreaterThanOrEqual(600);
   });
 });

@@ -47,6 +47,28 @@ describe('builtinTools', () => {
     expect(tools.declarations().map((d) => d.name)).toEqual(names);
     expect(tools.commands().map((c) => c.name)).toEqual(names);
   });
+
+  it('THEN quick tools block and the side-effect tools run async with a deliberate scheduling', () => {
+    const { tools } = setup();
+    const live = Object.fromEntries(
+      tools
+        .declarations()
+        .map((d) => [d.name, { behavior: d.behavior ?? 'BLOCKING', scheduling: d.scheduling }]),
+    );
+    for (const quick of ['current_time', 'roll_dice', 'calculate', 'voice_members', 'leave_voice']) {
+      expect(live[quick], quick).toEqual({ behavior: 'BLOCKING', scheduling: undefined });
+    }
+    // The person waits to hear the post went out: told after the current sentence.
+    expect(live.post_message).toEqual({
+      behavior: 'NON_BLOCKING',
+      scheduling: { ok: 'WHEN_IDLE', error: 'WHEN_IDLE' },
+    });
+    // "I'll remind you" was already said; only a failure is worth speaking of.
+    expect(live.set_reminder).toEqual({
+      behavior: 'NON_BLOCKING',
+      scheduling: { ok: 'SILENT', error: 'WHEN_IDLE' },
+    });
+  });
 });
 
 describe('current_time', () => {
