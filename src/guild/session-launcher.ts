@@ -133,8 +133,10 @@ export class SessionLauncher {
     try {
       settings = await store.settings.get(guildId);
       remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
-      if (remaining > 0 && fresh) await store.handles.clear(guildId);
-      else if (remaining > 0) resumeHandle = (await store.handles.latest(guildId))?.handle;
+      if (remaining > 0) {
+        if (fresh) await store.handles.clear(guildId);
+        else resumeHandle = (await store.handles.latest(guildId))?.handle;
+      }
     } catch (error) {
       log.error({ err: error }, 'database unavailable for /join');
       throw new UserFacingError(STORE_UNAVAILABLE_MESSAGE, STORE_UNAVAILABLE_CODE, { cause: error });
