@@ -8,14 +8,13 @@ import { UserFacingError } from '../errors.ts';
 import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
-import type { GuildSettings, Store } from '../store/index.ts';
+import { type GuildSettings, type Store, unlessUnavailable } from '../store/index.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
 import { liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
 
-export const STORE_UNAVAILABLE_CODE = 'STORE_UNAVAILABLE';
 export const STORE_UNAVAILABLE_MESSAGE =
   'I cannot reach my database right now, so I cannot start a voice session; please try again in a minute.';
 
@@ -63,7 +62,7 @@ export class SessionLauncher {
     const { guild, voiceChannelId } = request;
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
-    const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh, log);
+    const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh);
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
 
     const createLive = () => {
@@ -120,27 +119,27 @@ export class SessionLauncher {
     );
   }
 
-  /** What a /join reads from the database; any failure there becomes one clear sentence. */
+  /** What a /join reads from the database; the database being away becomes one clear sentence. */
   async #readGuild(
     guildId: string,
     fresh: boolean,
-    log: Logger,
   ): Promise<{ settings: Readonly<GuildSettings>; resumeHandle: string | undefined }> {
     const { store } = this.#deps;
-    let settings: Readonly<GuildSettings>;
-    let remaining: number;
-    let resumeHandle: string | undefined;
-    try {
-      settings = await store.settings.get(guildId);
-      remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
+    const read = async () => {
+      const settings = await store.settings.get(guildId);
+      const remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
+      let resumeHandle: string | undefined;
       if (remaining > 0) {
         if (fresh) await store.handles.clear(guildId);
         else resumeHandle = (await store.handles.latest(guildId))?.handle;
       }
-    } catch (error) {
-      log.error({ err: error }, 'database unavailable for /join');
-      throw new UserFacingError(STORE_UNAVAILABLE_MESSAGE, STORE_UNAVAILABLE_CODE, { cause: error });
-    }
+      return { settings, remaining, resumeHandle };
+    };
+    const { settings, remaining, resumeHandle } = await unlessUnavailable(
+      store,
+      read(),
+      STORE_UNAVAILABLE_MESSAGE,
+    );
     if (remaining <= 0) {
       throw new UserFacingError(
         `This server's daily voice budget (${settings.dailyVoiceMinutes} min) is used up. It resets at midnight UTC.`,

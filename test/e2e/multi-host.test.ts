@@ -247,6 +247,17 @@ describe('two hosts sharing one PostgreSQL', () => {
       const refused = await carol.slash('join', {}, discord.guild('beta').text());
       expect(await refused.text(15_000)).toBe(STORE_UNAVAILABLE_MESSAGE);
 
+      // An /optin cannot be saved: bob is told so, in one sentence, and stays opted out.
+      const askedAt = performance.now();
+      const optIn = await discord.human('bob').slash('optin', {}, discord.guild('beta').text());
+      expect(await optIn.text(15_000)).toBe(
+        'I could not save that: my database cannot be reached right now, so nothing changed. Please try again in a minute.',
+      );
+      // Within Discord's 3 s for a first reply, though the database cannot be reached.
+      const answeredAfterMs = (optIn.original?.createdAtMs ?? Number.POSITIVE_INFINITY) - askedAt;
+      console.info(`multi-host: /optin refused ${answeredAfterMs.toFixed(0)} ms after it was sent`);
+      expect(answeredAfterMs).toBeLessThan(3_000);
+
       // An @mention is still answered in text: the persona comes from memory.
       const question = await carol.mention(discord.guild('beta').text(), 'are you there?');
       const answer = await discord.waitForMessage(
