@@ -139,7 +139,10 @@ export class MentionHandler {
     const stopTyping = this.#keepTyping(message);
     try {
       const history = await replyChain(message, botId, this.#o.historyMessages ?? 6);
-      const persona = (await this.#o.store.settings.get(message.guildId)).persona;
+      // Without the database, the persona this process last knew still answers the question.
+      const { settings } = this.#o.store;
+      const persona = (await settings.get(message.guildId).catch(() => settings.current(message.guildId)))
+        .persona;
       const answer = await answerText({
         ai: this.#o.ai,
         model: this.#o.textModel,

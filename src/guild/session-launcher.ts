@@ -10,14 +10,13 @@ import { MODEL_GONE_CODE } from '../live/open-socket.ts';
 import { LiveSession } from '../live/session.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import { guildLogger, type Logger } from '../log.ts';
-import type { GuildSettings, Store } from '../store/index.ts';
+import { type GuildSettings, type Store, unlessUnavailable } from '../store/index.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { GuildSession, type SessionObserver } from './guild-session.ts';
 import { discordTurnsFor, liveSettingsFor } from './live-settings.ts';
 import type { SessionRegistry } from './session-registry.ts';
 import { BUDGET_SPENT_CODE, usageMeter } from './usage-meter.ts';
 
-export const STORE_UNAVAILABLE_CODE = 'STORE_UNAVAILABLE';
 export const STORE_UNAVAILABLE_MESSAGE =
   'I cannot reach my database right now, so I cannot start a voice session; please try again in a minute.';
 
@@ -78,7 +77,7 @@ export class SessionLauncher {
     const { guild, voiceChannelId } = request;
     const guildId = guild.id;
     const log = guildLogger(this.#deps.log, guildId);
-    const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh, log);
+    const { settings, resumeHandle } = await this.#readGuild(guildId, request.fresh);
     const textChannelId = settings.transcriptChannelId ?? request.textChannelId;
     const discordTurns = discordTurnsFor(settings);
 
@@ -140,25 +139,27 @@ export class SessionLauncher {
     );
   }
 
-  /** What a /join reads from the database; any failure there becomes one clear sentence. */
+  /** What a /join reads from the database; the database being away becomes one clear sentence. */
   async #readGuild(
     guildId: string,
     fresh: boolean,
-    log: Logger,
   ): Promise<{ settings: Readonly<GuildSettings>; resumeHandle: string | undefined }> {
     const { store } = this.#deps;
-    let settings: Readonly<GuildSettings>;
-    let remaining: number;
-    let resumeHandle: string | undefined;
-    try {
-      settings = await store.settings.get(guildId);
-      remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
-      if (remaining > 0 && fresh) await store.handles.clear(guildId);
-      else if (remaining > 0) resumeHandle = (await store.handles.latest(guildId))?.handle;
-    } catch (error) {
-      log.error({ err: error }, 'database unavailable for /join');
-      throw new UserFacingError(STORE_UNAVAILABLE_MESSAGE, STORE_UNAVAILABLE_CODE, { cause: error });
-    }
+    const read = async () => {
+      const settings = await store.settings.get(guildId);
+      const remaining = await store.usage.remainingVoiceSeconds(guildId, settings.dailyVoiceMinutes);
+      let resumeHandle: string | undefined;
+      if (remaining > 0) {
+        if (fresh) await store.handles.clear(guildId);
+        else resumeHandle = (await store.handles.latest(guildId))?.handle;
+      }
+      return { settings, remaining, resumeHandle };
+    };
+    const { settings, remaining, resumeHandle } = await unlessUnavailable(
+      store,
+      read(),
+      STORE_UNAVAILABLE_MESSAGE,
+    );
     if (remaining <= 0) {
       throw new UserFacingError(
         `This server's daily voice budget (${settings.dailyVoiceMinutes} min) is used up. It resets at midnight UTC.`,

@@ -32,4 +32,5 @@ export {
   type StoreEvents,
   type StoreHealth,
 } from './store.ts';
+export { unlessUnavailable } from './unavailable.ts';
 export { type UsageDay, type UsageDelta, type UsageRepo, utcDay } from './usage.ts';

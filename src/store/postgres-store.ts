@@ -16,8 +16,19 @@ const DEFAULT_PING_MS = 1_000;
 const PING_TIMEOUT_MS = 2_000;
 /** Connections per process: a few commands and usage writes at a time; NOTIFY has its own. */
 const POOL_SIZE = 4;
-/** Seconds to wait for a TCP connection before a query fails (postgres.js unit). */
-const CONNECT_TIMEOUT_S = 5;
+/**
+ * Seconds to wait for a TCP connection before a query fails (postgres.js unit). Short: a command
+ * must be answered within Discord's 3 s, and on a working network a connection takes milliseconds.
+ */
+const CONNECT_TIMEOUT_S = 2;
+
+/**
+ * Seconds between reconnection attempts after `retries` failures. postgres.js's default grows to
+ * 20 s, so during an outage every query (and the recovery) would wait that long; capped at 1 s.
+ */
+function reconnectDelayS(retries: number): number {
+  return Math.min(0.05 * 2 ** retries, 1);
+}
 
 /** The URL without its password, for logs and /status. */
 export function redactedUrl(url: string): string {
@@ -55,6 +66,7 @@ export async function openPostgresStore(options: OpenParts & { url: string }): P
   const sql = postgres(options.url, {
     max: POOL_SIZE,
     connect_timeout: CONNECT_TIMEOUT_S,
+    backoff: reconnectDelayS,
     onnotice: () => {},
   });
   let from: number;

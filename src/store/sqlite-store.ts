@@ -40,17 +40,19 @@ export async function openSqliteStore(
     throw new BotError('STORE_OPEN_FAILED', `cannot prepare the database at ${path}`, { cause: error });
   }
 
-  const repos = await buildRepositories(sqliteClient(db), options);
   // data_version changes when another connection commits to the file: only then is memory re-read.
+  // Read before the first load, so a commit landing during that load is re-read on the first poll.
   const dataVersion = db.prepare('PRAGMA data_version');
   let seenVersion = Number(dataVersion.get()?.data_version);
+  const repos = await buildRepositories(sqliteClient(db), options);
   const poll = setInterval(() => {
     if (!db.isOpen) return;
     const version = Number(dataVersion.get()?.data_version);
     if (version === seenVersion) return;
     seenVersion = version;
     repos.refresh().catch(() => {
-      // The file is local: a failed re-read is retried on the next change, nothing is lost.
+      // Re-read on the next poll: memory must not stay behind the file.
+      seenVersion = Number.NaN;
     });
   }, options.watchIntervalMs ?? DEFAULT_POLL_MS);
   poll.unref();
