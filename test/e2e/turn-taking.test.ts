@@ -102,9 +102,16 @@ describe('turn-taking: fast (Discord)', () => {
     const firstInput = next.messages.find((m) => m.realtimeInput)?.realtimeInput;
     expect(firstInput).toHaveProperty('activityStart');
     expect(conn.activityStarts.length + next.activityStarts.length).toBe(2);
-    const session = next.session;
-    expect(session?.audioMs ?? 0).toBeGreaterThanOrEqual(1180);
-    expect(session?.audioMs ?? 0).toBeLessThanOrEqual(1320);
+    const heardMs = next.session?.audioMs ?? 0;
+    // Nothing is dropped by the handover itself; under CPU starvation the uplink's per-speaker
+    // backlog cap may drop (and count) audio, a separate guard, so that count is added back.
+    const guild = w.bot.services.sessions.get(w.guild.id);
+    expect(guild?.live?.counters.droppedUplinkMs).toBe(0);
+    const starvedMs = guild?.uplink?.stats.droppedMs ?? 0;
+    if (starvedMs > 0)
+      console.info(`uplink backlog cap dropped ${starvedMs.toFixed(0)} ms (machine under load)`);
+    expect(heardMs + starvedMs).toBeGreaterThanOrEqual(1180);
+    expect(heardMs).toBeLessThanOrEqual(1320);
   });
 });
 

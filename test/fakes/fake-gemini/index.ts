@@ -8,11 +8,12 @@ import { DEFAULT_CATALOG, type FakeModel, refuseSetup } from './models.ts';
 import { FakeGenerateContent } from './rest.ts';
 import { waitForUpdate } from './wait.ts';
 
-export type { ClientMessage, FunctionResponse, SendAudioOptions, TurnEnd } from './live-connection.ts';
+export type { ClientMessage, FunctionResponse, SendAudioOptions } from './live-connection.ts';
 export { FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
 export { DEFAULT_CATALOG, type FakeLiveRules, type FakeModel } from './models.ts';
 export { FakeGenerateContent, type RecordedRequest, type RestAnswer } from './rest.ts';
 export { runScript, tone } from './script.ts';
+export type { TurnEnd } from './turn-detector.ts';
 
 export interface FakeGeminiOptions {
   apiKey: string;
@@ -230,7 +231,7 @@ export class FakeGemini extends EventEmitter {
       this.sessions.push(session);
     }
     session.connections.push(connection);
-    connection.configureActivity(setup);
+    connection.turns.configure(setup);
     connection.session = session;
     connection.send({ setupComplete: {} });
     if (resumption && (this.#options.autoHandles ?? true)) connection.sendResumptionHandle();

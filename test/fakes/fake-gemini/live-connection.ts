@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import type { FakeLiveRules } from './models.ts';
+import { FakeTurnDetector, type TurnEnd } from './turn-detector.ts';
 import { delay, waitForUpdate } from './wait.ts';
 
 export type ClientMessage = Record<string, unknown> & {
@@ -26,17 +27,6 @@ export interface AudioChunk {
   /** How many audioStreamEnd messages came before this chunk on this connection. */
   streamEndsBefore: number;
 }
-
-/** When and why the fake considered a user turn over (performance.now() ms). */
-export interface TurnEnd {
-  atMs: number;
-  cause: 'activityEnd' | 'silence' | 'audioStreamEnd';
-}
-
-/** A received chunk counts as speech above this peak (PCM16); below it, as silence. */
-const SPEECH_PEAK = 500;
-/** silenceDurationMs when the setup leaves it to the server (not documented; ours is 800). */
-const DEFAULT_SILENCE_MS = 800;
 
 export interface CloseRecord {
   code: number;
@@ -99,15 +89,8 @@ export class FakeLiveConnection extends EventEmitter {
   readonly toolResponses: FunctionResponse[] = [];
   audioStreamEnds = 0;
   audioSamples = 0;
-  /** Manual activity detection (automaticActivityDetection.disabled) or the server's own VAD. */
-  activityMode: 'auto' | 'manual' = 'auto';
-  /** performance.now() ms of each activityStart / activityEnd received (manual mode). */
-  readonly activityStarts: number[] = [];
-  readonly activityEnds: number[] = [];
-  /** Every user turn the fake saw end, in order. */
-  readonly turnEnds: TurnEnd[] = [];
-  #speechPending = false;
-  #silentSamples = 0;
+  /** Server VAD or manual activity, and when each user turn ended. */
+  readonly turns = new FakeTurnDetector();
   setup: Record<string, unknown> | undefined;
   /** Set once setup was accepted. */
   session: FakeLogicalSession | undefined;
@@ -176,39 +159,25 @@ export class FakeLiveConnection extends EventEmitter {
   }
 
   /** What the model's rules refuse after setup (wording unconfirmed, code 1007 as for setup fields). */
-  /**
-   * Sets the activity mode from the accepted setup. In automatic mode a turn ends after
-   * silenceDurationMs of silence in the received audio (or at audioStreamEnd).
-   */
-  configureActivity(setup: Record<string, unknown>): void {
-    const input = (setup.realtimeInputConfig ?? {}) as {
-      automaticActivityDetection?: { disabled?: boolean; silenceDurationMs?: number };
-    };
-    this.activityMode = input.automaticActivityDetection?.disabled === true ? 'manual' : 'auto';
-    this.#silenceLimitSamples =
-      ((input.automaticActivityDetection?.silenceDurationMs ?? DEFAULT_SILENCE_MS) * INPUT_RATE_HZ) / 1000;
+  get activityMode(): FakeTurnDetector['mode'] {
+    return this.turns.mode;
   }
 
-  #silenceLimitSamples = (DEFAULT_SILENCE_MS * INPUT_RATE_HZ) / 1000;
+  get activityStarts(): readonly number[] {
+    return this.turns.activityStarts;
+  }
 
-  /**
-   * Signals of the other mode are refused: the docs say activity signals are only for disabled
-   * automatic detection and audioStreamEnd only with it. Code 1007 as for other invalid input;
-   * the wording is ours (not found in docs or issue threads).
-   */
-  #wrongModeSignal(input: Record<string, unknown> | undefined): string | undefined {
-    if (!input || !this.session) return undefined;
-    if (this.activityMode === 'auto' && (input.activityStart || input.activityEnd)) {
-      return 'Request contains an invalid argument: activity signals need automatic activity detection disabled.';
-    }
-    if (this.activityMode === 'manual' && input.audioStreamEnd) {
-      return 'Request contains an invalid argument: audioStreamEnd needs automatic activity detection.';
-    }
-    return undefined;
+  get activityEnds(): readonly number[] {
+    return this.turns.activityEnds;
+  }
+
+  get turnEnds(): readonly TurnEnd[] {
+    return this.turns.turnEnds;
   }
 
   #breaksRules(message: ClientMessage): string | undefined {
-    const wrongMode = this.#wrongModeSignal(message.realtimeInput);
+    const wrongMode =
+      message.realtimeInput && this.session && this.turns.wrongModeSignal(message.realtimeInput);
     if (wrongMode) return wrongMode;
     const rules = this.rules;
     if (!rules) return undefined;
@@ -257,38 +226,9 @@ export class FakeLiveConnection extends EventEmitter {
       this.typedTurns.push({ text: input.text, via: 'realtimeInput', turnComplete: false });
     }
     if (input.audioStreamEnd) this.audioStreamEnds++;
-    if (audio?.data) this.#serverVad(this.audioChunks.at(-1)?.samples);
-    if (input.audioStreamEnd && this.#speechPending) this.#endTurn('audioStreamEnd');
-    if (input.activityStart) {
-      this.activityStarts.push(performance.now());
-      // activityHandling START_OF_ACTIVITY_INTERRUPTS (the default): the answer stops at once.
-      if (this.#modelTurnOpen) this.interrupt();
-    }
-    if (input.activityEnd) {
-      this.activityEnds.push(performance.now());
-      this.#endTurn('activityEnd');
-    }
-  }
-
-  /** Automatic mode: speech, then silenceDurationMs of silence in the audio itself, ends the turn. */
-  #serverVad(samples: Int16Array | undefined): void {
-    if (this.activityMode !== 'auto' || !samples) return;
-    let peak = 0;
-    for (const sample of samples) peak = Math.max(peak, Math.abs(sample));
-    if (peak >= SPEECH_PEAK) {
-      this.#speechPending = true;
-      this.#silentSamples = 0;
-      return;
-    }
-    if (!this.#speechPending) return;
-    this.#silentSamples += samples.length;
-    if (this.#silentSamples >= this.#silenceLimitSamples) this.#endTurn('silence');
-  }
-
-  #endTurn(cause: TurnEnd['cause']): void {
-    this.#speechPending = false;
-    this.#silentSamples = 0;
-    this.turnEnds.push({ atMs: performance.now(), cause });
+    const samples = audio?.data ? this.audioChunks.at(-1)?.samples : undefined;
+    // activityHandling START_OF_ACTIVITY_INTERRUPTS (the default): the answer stops at once.
+    if (this.turns.onRealtimeInput(input, samples) && this.#modelTurnOpen) this.interrupt();
   }
 
   // ---- waiting (all bounded, event-driven) ----
