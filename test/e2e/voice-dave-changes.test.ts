@@ -59,6 +59,26 @@ describe('the bot in a DAVE call whose members change', () => {
     c.w.discord.assertNoFailures();
   });
 
+  it('GIVEN alice still on the previous epoch’s key for 1.5 s after a join THEN the bot decrypts her stale-key frames: no gap over 60 ms', async () => {
+    const c = await started(['alice', 'bob']);
+    const dave = c.w.discord.human('dave');
+    const talking = c.alice.say(tone(440, 3500, { amplitudeDbfs: -12 }));
+    await c.conn.waitForAudio(600, 5000);
+    if (!c.alice.dave) throw new Error('alice has no DAVE client');
+    c.alice.dave.faults.applyCommitLateMs = 1500;
+    const epoch = c.call.epoch;
+    await dave.joinVoice(c.w.guild.voice());
+    await c.call.waitForGroup([...c.humans.map((h) => h.id), dave.id, c.botId]);
+    expect(c.call.epoch).toBe(epoch + 1n);
+    // op 22 went out, yet alice has not applied the commit: her frames still use the old key.
+    expect(c.alice.dave.awaitingTransition).toBe(true);
+    await talking;
+    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    expect(c.conn.audioMs).toBeGreaterThanOrEqual(3400);
+    expect(longestGapMs(c.conn.audio)).toBeLessThanOrEqual(60);
+    c.w.discord.assertNoFailures();
+  });
+
   it('GIVEN a client without DAVE joins THEN the call downgrades to protocol 0 and both sides are heard; when it leaves, E2EE comes back', async () => {
     const c = await started(['alice', 'bob']);
     const carol = c.w.discord.human('carol');

@@ -130,6 +130,8 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** A member connected: it gets the external sender package (op 25) and any in-flight creation proposals. */
   join(member: DaveMember): void {
     this.members.set(member.userId, member);
+    // Reconnected while its old leaf is still in the group: a pending member until re-added.
+    if (this.leaves.has(member.userId)) this.#flagged.add(member.userId);
     if (this.protocolVersion === 0) return;
     member.binary(25, this.sender.package);
     if (!this.established) {

@@ -23,8 +23,11 @@ export interface HumanDaveOptions {
 
 /** Faults this client injects into its own media. */
 export interface HumanDaveFaults {
-  /** Frames are sent without E2EE (what clients in the wild sometimes do). */
-  unencrypted?: boolean;
+  /**
+   * A slow client: it applies a commit this long (ms) after op 22, sending with the previous
+   * epoch's (stale) key meanwhile. Receivers keep that key about 10 s, so nothing may be lost.
+   */
+  applyCommitLateMs?: number;
 }
 
 export class HumanDaveClient implements DaveMember {
@@ -74,7 +77,7 @@ export class HumanDaveClient implements DaveMember {
 
   /** What this client puts in an RTP packet for one Opus frame. */
   encrypt(opus: Buffer): Buffer {
-    if (opus.equals(SILENCE) || this.faults.unencrypted || !this.encrypting) return opus;
+    if (opus.equals(SILENCE) || !this.encrypting) return opus;
     return this.session.encryptOpus(opus);
   }
 
@@ -173,6 +176,12 @@ export class HumanDaveClient implements DaveMember {
   }
 
   #execute(id: number): void {
+    const late = this.faults.applyCommitLateMs;
+    if (late && this.#deferred.has(id)) this.#later(late, () => this.#transition(id));
+    else this.#transition(id);
+  }
+
+  #transition(id: number): void {
     const commit = this.#deferred.get(id);
     this.#deferred.delete(id);
     if (commit && !this.#applyCommit(id, commit)) return;
