@@ -7,7 +7,7 @@ import { DISCORD_FRAME_SAMPLES, GEMINI_OUTPUT_FRAME_SAMPLES } from '../../src/au
 import { Upsampler24kMonoTo48kStereo } from '../../src/audio/upsampler.ts';
 import { createOpusCodec } from '../../src/codec/create-opus-codec.ts';
 import type { OpusCodec } from '../../src/codec/opus-codec.ts';
-import { interleave, speechLike } from '../unit/audio/signal-tools.ts';
+import { interleave, speechLike } from '../helpers/signal-tools.ts';
 import {
   type BenchSuite,
   consume,

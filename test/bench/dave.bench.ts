@@ -4,7 +4,7 @@ import { Encoder } from '@evan/opus';
 import type davey from '@snazzah/davey';
 import { DaveReceiveGuard, type DaveSessionView } from '../../src/voice/dave-guard.ts';
 import { groupOf } from '../fakes/fake-discord/dave/group-of.ts';
-import { interleave, speechLike } from '../unit/audio/signal-tools.ts';
+import { interleave, speechLike } from '../helpers/signal-tools.ts';
 import { type BenchSuite, consume, formatTable, type Measurement, measure } from './measure.ts';
 
 const CHANNEL = '123456789012345678';

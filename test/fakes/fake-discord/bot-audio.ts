@@ -1,8 +1,8 @@
 // Capture of what the bot said in voice: decrypted RTP packets, arrival times and decoded 48 kHz stereo PCM.
 import { EventEmitter } from 'node:events';
+import { waitForEvent } from '../../helpers/wait.ts';
 import type { PcmClip } from '../audio-analysis.ts';
 import type { FrameKind } from './dave/frame-check.ts';
-import { waitFor } from './wait.ts';
 
 export const SAMPLE_RATE_HZ = 48_000;
 export const CHANNELS = 2;
@@ -101,7 +101,7 @@ export class BotAudioCapture extends EventEmitter {
 
   /** Resolves with this capture once predicate(capture) holds, re-checked on every packet. */
   until(predicate: (capture: BotAudioCapture) => boolean, timeoutMs = 5000): Promise<BotAudioCapture> {
-    return waitFor(this, 'packet', () => (predicate(this) ? this : undefined), timeoutMs, 'bot audio');
+    return waitForEvent(this, 'packet', () => (predicate(this) ? this : undefined), timeoutMs, 'bot audio');
   }
 
   /** Resolves once at least n packets were captured. */

@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
+import { waitForEvent } from '../../helpers/wait.ts';
 import { shardOf } from './ids.ts';
 import type { Json } from './payloads.ts';
-import { waitFor } from './wait.ts';
 
 export const Intent = {
   Guilds: 1 << 0,
@@ -72,7 +72,7 @@ export class GatewayServer extends EventEmitter {
   }
 
   waitForSession(guildId: string, timeoutMs = 5000): Promise<GatewaySession> {
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () => this.sessionFor(guildId),

@@ -1,5 +1,6 @@
 // A simulated guild member: joins and leaves voice, runs slash commands, posts messages and speaks.
 import { randomBytes, randomInt } from 'node:crypto';
+import { delay } from '../../helpers/wait.ts';
 import type { PcmClip } from '../audio-analysis.ts';
 import type { DaveCall } from './dave/call.ts';
 import { HumanDaveClient } from './dave/human-client.ts';
@@ -8,7 +9,6 @@ import { buildInteraction, InteractionHandle, type OptionValue } from './interac
 import type { StoredMessage } from './message-store.ts';
 import { parseMentions, saveAttachment } from './rest-routes.ts';
 import { type SayOptions, type SayResult, Speaker } from './speaker.ts';
-import { delay } from './wait.ts';
 import { type ChannelRecord, ChannelType, type UserRecord } from './world.ts';
 
 export interface SendOptions {

@@ -1,8 +1,8 @@
 // Slash-command interactions: the INTERACTION_CREATE payload and a handle to await the bot's response.
 import { EventEmitter } from 'node:events';
+import { waitForEvent } from '../../helpers/wait.ts';
 import { MessageFlag, type StoredMessage } from './message-store.ts';
 import { channelPayload, type Json, memberPayload, rolePayload, userPayload } from './payloads.ts';
-import { waitFor } from './wait.ts';
 import type { ChannelRecord, GuildRecord, World } from './world.ts';
 
 export interface Ref {
@@ -64,7 +64,7 @@ export class InteractionHandle extends EventEmitter {
 
   /** The first callback (reply, defer or modal). */
   response(timeoutMs = 5000): Promise<InteractionResponse> {
-    return waitFor(this, 'change', () => this.responses[0], timeoutMs, `a response to /${this.name}`);
+    return waitForEvent(this, 'change', () => this.responses[0], timeoutMs, `a response to /${this.name}`);
   }
 
   get deferred(): boolean {
@@ -77,7 +77,7 @@ export class InteractionHandle extends EventEmitter {
 
   /** The visible reply text: the reply's content, or after a defer the content of the first edit. */
   text(timeoutMs = 5000): Promise<string> {
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () => {
@@ -91,7 +91,7 @@ export class InteractionHandle extends EventEmitter {
 
   /** The modal (type 9) the bot opened. */
   modal(timeoutMs = 5000): Promise<Json> {
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () => this.responses.find((r) => r.type === CallbackType.Modal)?.data ?? undefined,
@@ -102,7 +102,7 @@ export class InteractionHandle extends EventEmitter {
 
   /** The index-th follow-up message. */
   followUp(index = 0, timeoutMs = 5000): Promise<StoredMessage> {
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () => this.followUps[index],

@@ -1,8 +1,8 @@
 // Every message the fake Discord knows (humans', the bot's, interaction replies), with edits applied.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { waitForEvent } from '../../helpers/wait.ts';
 import { type Json, userPayload } from './payloads.ts';
-import { waitFor } from './wait.ts';
 import type { World } from './world.ts';
 
 export interface AttachmentRecord {
@@ -106,7 +106,13 @@ export class MessageStore extends EventEmitter {
     timeoutMs = 5000,
     what = 'a message',
   ): Promise<StoredMessage> {
-    return waitFor(this, 'change', () => this.all.find((m) => !m.deleted && predicate(m)), timeoutMs, what);
+    return waitForEvent(
+      this,
+      'change',
+      () => this.all.find((m) => !m.deleted && predicate(m)),
+      timeoutMs,
+      what,
+    );
   }
 
   /** The message as the REST API returns it. */

@@ -1,10 +1,11 @@
 // A simulated human's voice: Opus-encodes PCM, encrypts RTP and paces it every 20 ms, with fault injection.
 import { performance } from 'node:perf_hooks';
 import { Encoder } from '@evan/opus';
+import { prng } from '../../helpers/signal-tools.ts';
+import { delay } from '../../helpers/wait.ts';
 import type { PcmClip } from '../audio-analysis.ts';
 import { CHANNELS, FRAME_SAMPLES, SAMPLE_RATE_HZ } from './bot-audio.ts';
 import { encryptRtp } from './rtp.ts';
-import { delay } from './wait.ts';
 
 const FRAME_MS = 20;
 /** Opus silence frame that real clients send a few of when they stop talking. */
@@ -82,17 +83,6 @@ export interface SayOptions {
   silenceFrames?: number;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
 /** 48 kHz mono or stereo PCM cut into 20 ms stereo frames (last one zero-padded). */
 function stereoFrames(clip: PcmClip): Int16Array[] {
   if (clip.sampleRate !== SAMPLE_RATE_HZ)
@@ -133,7 +123,7 @@ export class Speaker {
     options: SayOptions = {},
   ): Promise<SayResult> {
     const faults = options.faults ?? {};
-    const random = mulberry32(faults.seed ?? 1);
+    const random = prng(faults.seed ?? 1);
     const opus = stereoFrames(clip).map((f) => Buffer.from(this.#encoder.encode(f)));
     for (let i = 0; i < (options.silenceFrames ?? 5); i++) opus.push(OPUS_SILENCE_FRAME);
     const packets: SentPacket[] = opus.map((payload, index) => {

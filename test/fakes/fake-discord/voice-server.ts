@@ -3,12 +3,12 @@ import { randomBytes, randomInt } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { WebSocket, WebSocketServer } from 'ws';
+import { waitForEvent } from '../../helpers/wait.ts';
 import type { DaveCall, DaveMember } from './dave/call.ts';
 import type { DaveCalls } from './dave/calls.ts';
 import type { Json } from './payloads.ts';
 import type { TestCertificate } from './tls-cert.ts';
 import { type UdpPeer, VoiceUdp } from './voice-udp.ts';
-import { waitFor } from './wait.ts';
 
 export const VOICE_MODES = ['aead_aes256_gcm_rtpsize', 'aead_xchacha20_poly1305_rtpsize'];
 
@@ -107,7 +107,7 @@ export class VoiceServer extends EventEmitter {
 
   /** Resolves with the guild's session once SESSION_DESCRIPTION was sent. */
   waitReady(guildId: string, timeoutMs = 5000): Promise<VoiceSession> {
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () => {

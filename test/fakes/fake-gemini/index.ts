@@ -3,10 +3,10 @@ import { EventEmitter } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
+import { waitForEvent } from '../../helpers/wait.ts';
 import { type ClientMessage, FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
 import { DEFAULT_CATALOG, type FakeModel, refuseSetup } from './models.ts';
 import { FakeGenerateContent } from './rest.ts';
-import { waitForUpdate } from './wait.ts';
 
 export type { ClientMessage, FunctionResponse, SendAudioOptions } from './live-connection.ts';
 export { FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
@@ -85,11 +85,12 @@ export class FakeGemini extends EventEmitter {
   /** The next connection not yet returned by this method (connections are handed out in order). */
   async nextConnection(timeoutMs = 5_000): Promise<FakeLiveConnection> {
     const index = this.#taken;
-    const connection = await waitForUpdate(
+    const connection = await waitForEvent(
       this,
+      'update',
       () => this.connections[index],
-      `connection #${index + 1}`,
       timeoutMs,
+      `connection #${index + 1}`,
     );
     this.#taken = index + 1;
     return connection;

@@ -1,9 +1,9 @@
 // One Live socket on the fake server: records what the client sent, and lets a test speak as Gemini.
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
+import { delay, waitForEvent } from '../../helpers/wait.ts';
 import type { FakeLiveRules } from './models.ts';
 import { FakeTurnDetector, type TurnEnd } from './turn-detector.ts';
-import { delay, waitForUpdate } from './wait.ts';
 
 export type ClientMessage = Record<string, unknown> & {
   setup?: Record<string, unknown>;
@@ -234,7 +234,7 @@ export class FakeLiveConnection extends EventEmitter {
   // ---- waiting (all bounded, event-driven) ----
 
   waitFor<T>(check: () => T | undefined | false | null, what: string, timeoutMs = 5_000): Promise<T> {
-    return waitForUpdate(this, check, what, timeoutMs);
+    return waitForEvent(this, 'update', check, timeoutMs, what);
   }
 
   /** Until this connection has received at least `ms` of uplink audio in total. */

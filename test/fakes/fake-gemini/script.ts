@@ -1,6 +1,7 @@
 // Readable scripted conversations for the fake: `>` lines wait for the client, `<` lines are sent.
+
+import { delay } from '../../helpers/wait.ts';
 import type { FakeLiveConnection, FunctionResponse } from './live-connection.ts';
-import { delay } from './wait.ts';
 
 /**
  * Script lines (blank lines and `#` comments ignored):

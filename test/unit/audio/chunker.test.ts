@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rechunker } from '../../../src/audio/chunker.ts';
-import { speechLike } from './signal-tools.ts';
+import { speechLike } from '../../helpers/signal-tools.ts';
 
 describe('Rechunker', () => {
   it.each([1, 7, 160, 320, 333, 640, 960, 2000])(

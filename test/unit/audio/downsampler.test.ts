@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Downsampler48kStereoTo16kMono } from '../../../src/audio/downsampler.ts';
-import { interleave, processInChunks, speechLike, tone, toneDbfs } from './signal-tools.ts';
+import { interleave, processInChunks, speechLike, tone, toneDbfs } from '../../helpers/signal-tools.ts';
 
 const IN_RATE = 48_000;
 const OUT_RATE = 16_000;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isSilent, peakDbfs, rmsDbfs } from '../../../src/audio/level.ts';
-import { prng, tone } from './signal-tools.ts';
+import { prng, tone } from '../../helpers/signal-tools.ts';
 
 describe('level meter', () => {
   it('GIVEN a full-scale square wave THEN RMS and peak read 0 dBFS', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Mixer } from '../../../src/audio/mixer.ts';
 import { GEMINI_INPUT_FRAME_SAMPLES } from '../../../src/audio/pcm.ts';
-import { prng } from './signal-tools.ts';
+import { prng } from '../../helpers/signal-tools.ts';
 
 const FRAME = GEMINI_INPUT_FRAME_SAMPLES;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Upsampler24kMonoTo48kStereo } from '../../../src/audio/upsampler.ts';
-import { channel, processInChunks, speechLike, tone, toneDbfs } from './signal-tools.ts';
+import { channel, processInChunks, speechLike, tone, toneDbfs } from '../../helpers/signal-tools.ts';
 
 const IN_RATE = 24_000;
 const OUT_RATE = 48_000;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DISCORD_FRAME_SAMPLES } from '../../../src/audio/pcm.ts';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
 import type { OpusCodec } from '../../../src/codec/opus-codec.ts';
-import { interleave, prng, speechLike, tone, toneDbfs } from '../audio/signal-tools.ts';
+import { interleave, prng, speechLike, tone, toneDbfs } from '../../helpers/signal-tools.ts';
 
 const FRAMES = 50;
 

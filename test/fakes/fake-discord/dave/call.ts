@@ -1,7 +1,7 @@
 // One voice channel's DAVE group as the voice gateway sees it: the MLS delivery service and external sender.
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
-import { waitFor } from '../wait.ts';
+import { waitForEvent } from '../../../helpers/wait.ts';
 import { ExternalSender, keyPackageSignatureValid } from './external-sender.ts';
 import {
   DAVE_CIPHERSUITE,
@@ -109,13 +109,13 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
 
   /** Resolves once `predicate` holds, re-checked on every change of the call. */
   until(predicate: (call: DaveCall) => boolean, what: string, timeoutMs = 5000): Promise<DaveCall> {
-    return waitFor(this, 'change', () => (predicate(this) ? this : undefined), timeoutMs, what);
+    return waitForEvent(this, 'change', () => (predicate(this) ? this : undefined), timeoutMs, what);
   }
 
   /** Resolves once the group is established with exactly these members and no transition is pending. */
   waitForGroup(userIds: string[], timeoutMs = 5000): Promise<DaveCall> {
     const want = [...userIds].sort().join(',');
-    return waitFor(
+    return waitForEvent(
       this,
       'change',
       () =>
