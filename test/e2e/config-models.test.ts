@@ -1,17 +1,13 @@
 // /config per Live model (a setting the model decides itself is refused in one sentence) and turn-taking.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 /** The bot on `model`, with a member who has Manage Server. */
 async function managerWith(model: string) {
-  world = await startWorld({
+  const world = await worlds.start({
     env: { GEMINI_LIVE_MODEL: model },
     discord: {
       guilds: [{ name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }] }],

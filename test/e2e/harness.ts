@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
+import { afterEach } from 'vitest';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.ts';
 import { type Config, parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -96,6 +97,26 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
       await bot.stop('restart');
       bot = await launch();
       return bot;
+    },
+  };
+}
+
+/**
+ * One world per test, stopped after it: `const worlds = useBotWorld()` at the top of a test file
+ * registers the afterEach, and `await worlds.start(options)` inside a test starts the world.
+ */
+export function useBotWorld(): { start(options?: WorldOptions): Promise<BotWorld> } {
+  let current: BotWorld | null = null;
+  afterEach(async () => {
+    const world = current;
+    current = null;
+    await world?.stop();
+  });
+  return {
+    async start(options) {
+      await current?.stop();
+      current = await startWorld(options);
+      return current;
     },
   };
 }

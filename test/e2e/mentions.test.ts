@@ -1,13 +1,9 @@
 // @mention questions end to end: through the voice session, through generateContent, images, limits.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FakeGenerateContent } from '../fakes/fake-gemini/index.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 /** A valid 1×1 PNG. */
 const PNG = Buffer.from(
@@ -26,7 +22,7 @@ function replyTo(w: BotWorld, questionId: string, timeoutMs = 10_000) {
 
 describe('@mention questions outside voice', () => {
   it('GIVEN a question needing a tool THEN generateContent runs a tool round and the answer is a mention-safe reply', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     w.gemini.rest.reply(
       { functionCalls: [{ name: 'calculate', args: { expression: '12*7' }, id: 'call-1' }] },
@@ -50,7 +46,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN a reply to the bot’s answer THEN the earlier question and answer are sent as history', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     w.gemini.rest.reply({ text: 'Paris.' }, { text: 'About 2.1 million.' });
     const alice = w.discord.human('alice');
@@ -68,7 +64,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN an image attachment THEN it reaches Gemini as inline data', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     w.gemini.rest.reply({ text: 'A single pixel.' });
     const question = await w.discord.human('alice').mention(w.guild.text(), 'what is this?', {
@@ -81,7 +77,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN five images THEN a clear sentence and no Gemini call', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const attachments = Array.from({ length: 5 }, (_, i) => ({
       filename: `p${i}.png`,
@@ -96,7 +92,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN an empty mention, @everyone, or a bot THEN a hint, nothing and nothing', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const alice = w.discord.human('alice');
     const otherBot = w.discord.human('helper-bot', { bot: true });
@@ -110,7 +106,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN a sixth question within a minute THEN a friendly rate-limit message instead of a Gemini call', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const alice = w.discord.human('alice');
     for (let i = 1; i <= 5; i++) {
@@ -123,7 +119,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN Gemini failing THEN one clear sentence, no stack trace, no secret', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     w.gemini.rest.reply({ status: 400, message: `bad request for key ${w.config.GEMINI_API_KEY}` });
     const question = await w.discord.human('alice').mention(w.guild.text(), 'hello?');
@@ -135,7 +131,7 @@ describe('@mention questions outside voice', () => {
   });
 
   it('GIVEN an answer over 2,000 characters THEN it arrives split into whole-word messages', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const long = Array.from({ length: 600 }, (_, i) => `w${i}`).join(' ');
     w.gemini.rest.reply({ text: long });
@@ -152,7 +148,7 @@ describe('@mention questions outside voice', () => {
 
 describe('@mention questions in voice', () => {
   it('GIVEN a live session THEN the question and its image go to Live and the reply carries the transcribed answer', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const alice = w.discord.human('alice');
     await alice.joinVoice(w.guild.voice());

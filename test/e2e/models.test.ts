@@ -1,19 +1,15 @@
 // Every supported Live model end to end: its setup is accepted by the fake's per-model rules, and a
 // spoken turn, an async tool call and a typed question each get their own answer.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { SUPPORTED_LIVE_MODELS } from '../../src/live/capabilities.ts';
 import { defineTool } from '../../src/tools/define-tool.ts';
 import { levelAtDbfs } from '../fakes/audio-analysis.ts';
 import type { FakeLiveConnection, FakeLiveRules } from '../fakes/fake-gemini/index.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
-import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 /** An order lookup that runs until the test releases it: a slow tool someone waits for. */
 function orderLookup() {
@@ -53,7 +49,7 @@ function declarationOf(conn: FakeLiveConnection, name: string): { behavior?: str
 
 async function joinedWith(model: string) {
   const lookup = orderLookup();
-  world = await startWorld({ env: { GEMINI_LIVE_MODEL: model }, bot: { extraTools: [lookup.tool] } });
+  const world = await worlds.start({ env: { GEMINI_LIVE_MODEL: model }, bot: { extraTools: [lookup.tool] } });
   const w = world;
   const joined = await joinAndListen(w);
   expect(joined.text).toContain('Listening');

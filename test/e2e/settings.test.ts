@@ -1,5 +1,5 @@
 // Settings, opt-outs, usage, budget and conversation memory end to end, through the real bot.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { budgetSpentMessage } from '../../src/guild/usage-meter.ts';
 import { DEFAULT_PERSONA, PERSONA_MAX_CHARS } from '../../src/store/index.ts';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
@@ -7,20 +7,16 @@ import { type FakeHuman, type GuildSpec, Permission } from '../fakes/fake-discor
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { eventually } from '../helpers/wait.ts';
-import { type BotWorld, startWorld, type WorldOptions } from './harness.ts';
+import { type BotWorld, useBotWorld, type WorldOptions } from './harness.ts';
 import { submitModal } from './settings-helpers.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const NOT_A_MANAGER = 'Only people with the Manage Server permission can do that.';
 
 /** A world whose "managers" role has Manage Server; `manager(name)` gives a member that role. */
 async function worldWithManagers(options: WorldOptions = {}, guild: Partial<GuildSpec> = {}) {
-  world = await startWorld({
+  const world = await worlds.start({
     ...options,
     discord: {
       guilds: [
@@ -159,7 +155,7 @@ describe('/config', () => {
 
 /** Alice and bob in voice, bob opted out, then alice's /join. */
 async function bobOptedOut() {
-  world = await startWorld();
+  const world = await worlds.start();
   const w = world;
   const alice = w.discord.human('alice');
   const bob = w.discord.human('bob');
@@ -256,7 +252,7 @@ describe('/optin takes effect at once', () => {
 
 describe('usage and budget', () => {
   it("GIVEN Gemini reports usageMetadata THEN today's token counts grow and /usage shows them with voice time", async () => {
-    world = await startWorld({ bot: { usageMeterIntervalMs: 100 } });
+    const world = await worlds.start({ bot: { usageMeterIntervalMs: 100 } });
     const w = world;
     const alice = w.discord.human('alice');
     await alice.joinVoice(w.guild.voice());
@@ -314,7 +310,7 @@ describe('usage and budget', () => {
 
 describe('conversation memory', () => {
   it('GIVEN a restart between two /joins THEN the second setup resumes the stored handle; /join fresh:true does not', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const alice = w.discord.human('alice');
     await alice.joinVoice(w.guild.voice());

@@ -1,15 +1,11 @@
 // /status and the Prometheus endpoint after a real conversation through the fakes.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { freePort, until } from '../helpers/wait.ts';
-import { type BotWorld, startWorld } from './harness.ts';
+import { type BotWorld, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const answer = (ms: number) => geminiAnswer(600, ms);
 
@@ -39,7 +35,7 @@ async function converse(w: BotWorld, conn: FakeLiveConnection, turns: number): P
 }
 
 async function joined(env: Record<string, string> = {}) {
-  world = await startWorld({ env });
+  const world = await worlds.start({ env });
   const w = world;
   const alice = w.discord.human('alice');
   await alice.joinVoice(w.guild.voice());
@@ -50,7 +46,7 @@ async function joined(env: Record<string, string> = {}) {
 
 describe('/status', () => {
   it('GIVEN no session THEN /status says the bot is not in voice', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const text = await (await world.discord.human('alice').slash('status')).text(10_000);
     expect(text).toContain('not in a voice channel');
   });
@@ -114,7 +110,7 @@ describe('metrics', () => {
 
   it('GIVEN a tool used by a text answer and by a slash command THEN /metrics counts each with its origin', async () => {
     const port = await freePort();
-    world = await startWorld({ env: { METRICS_PORT: String(port) } });
+    const world = await worlds.start({ env: { METRICS_PORT: String(port) } });
     const w = world;
     const alice = w.discord.human('alice');
     w.gemini.rest.reply(

@@ -1,16 +1,12 @@
 // Tools end to end: registered as slash commands, listed by /tools, run by people and by Gemini.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { until } from '../helpers/wait.ts';
-import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+import { type BotWorld, joinAndListen, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY, useBotWorld } from './harness.ts';
 import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const BUILTIN_TOOLS = [
   'current_time',
@@ -25,7 +21,7 @@ const BUILTIN_TOOLS = [
 /** The world with the probe tools registered, alice in voice, /join done; returns the Live socket. */
 async function joinedWithProbes() {
   const probes: ToolProbes = toolProbes();
-  world = await startWorld({ bot: { extraTools: probes.tools } });
+  const world = await worlds.start({ bot: { extraTools: probes.tools } });
   const w = world;
   const { alice, conn, text } = await joinAndListen(w);
   expect(text).toContain('Listening');
@@ -38,7 +34,7 @@ function sessionActive(w: BotWorld): boolean {
 
 describe('tools as slash commands', () => {
   it('GIVEN the bot started THEN Discord has /tools and one command per built-in tool, with its options', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const registered = world.discord.commands.global;
     const names = registered.map((c) => c.name);
     expect(names).toContain('tools');
@@ -54,7 +50,7 @@ describe('tools as slash commands', () => {
   });
 
   it('GIVEN /tools THEN an ephemeral embed lists every tool with its description and parameters', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const reply = await world.discord.human('alice').slash('tools');
     await reply.text(10_000);
     expect(reply.ephemeral).toBe(true);
@@ -68,7 +64,7 @@ describe('tools as slash commands', () => {
   });
 
   it('GIVEN /roll_dice 2d6+1 THEN the reply shows two dice from 1 to 6 and their sum plus one', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const reply = await world.discord.human('alice').slash('roll_dice', { notation: '2d6+1' });
     const text = await reply.text(10_000);
     const match = /^🎲 2d6\+1: \[(\d+), (\d+)\] \+ 1 = \*\*(\d+)\*\*$/.exec(text);
@@ -80,7 +76,7 @@ describe('tools as slash commands', () => {
   });
 
   it('GIVEN /calculate THEN the exact result; GIVEN hostile input THEN only the caller sees a readable error', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const alice = world.discord.human('alice');
     const good = await alice.slash('calculate', { expression: '(12.5 * 4) / 2 + 2^10' });
     expect(await good.text(10_000)).toBe('🧮 `(12.5 * 4) / 2 + 2^10` = **1049**');
@@ -202,7 +198,7 @@ describe('tools called by Gemini during a voice session', () => {
   });
 
   it('GIVEN Gemini calls a tool THEN one compact line shows it in the transcript; tool lines off THEN none', async () => {
-    world = await startWorld({
+    const world = await worlds.start({
       discord: {
         guilds: [{ name: 'test-guild', roles: [{ name: 'managers', permissions: Permission.ManageGuild }] }],
       },

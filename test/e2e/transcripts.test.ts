@@ -1,19 +1,15 @@
 // Transcripts end to end: one message per exchange, edited as it grows, mention-safe, surviving 429s.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { StoredMessage } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
+import { type BotWorld, joinAndListen, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const PATCH = 'PATCH /channels/:channel/messages/:message';
 
 async function joined() {
-  world = await startWorld();
+  const world = await worlds.start();
   const w = world;
   const { alice, conn, text } = await joinAndListen(w);
   expect(text).toContain('Listening');

@@ -1,20 +1,16 @@
 // Turns from Discord's speech boundaries (manual activity mode) against Gemini's own VAD, end to end.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lastVoicePacketAt } from '../fakes/fake-discord/speaker.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
-import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
+import { joinAndListen, useBotWorld } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const HOLD_MS = 300;
 
 /** The world with this guild on Discord turn-taking (set as /config would store it), joined. */
 async function joinedDiscordMode(holdMs = HOLD_MS) {
-  world = await startWorld();
+  const world = await worlds.start();
   const w = world;
   w.bot.services.store.settings.update(w.guild.id, { turnTaking: 'discord', endOfTurnHoldMs: holdMs });
   return { w, ...(await joinAndListen(w)) };
@@ -117,7 +113,7 @@ describe('turn-taking: fast (Discord)', () => {
 
 describe('turn-taking: gemini (server VAD)', () => {
   it('GIVEN a sentence THEN the fake ends the turn only after silenceDurationMs of silence, and activity signals are never sent', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const { alice, conn } = await joinAndListen(world);
     const said = await alice.say(tone(440, 800));
     const ended = await conn.waitFor(() => conn.turnEnds[0], 'the turn to end', 10_000);

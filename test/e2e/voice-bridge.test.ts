@@ -1,20 +1,16 @@
 // The voice bridge end to end: the real bot between the fake Discord and the fake Gemini.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { levelAtDbfs, longestSilenceMs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { geminiAnswer, tone, toneSum } from '../fakes/tones.ts';
-import { type BotWorld, joinAndListen, startWorld } from './harness.ts';
+import { joinAndListen, useBotWorld, type WorldOptions } from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
 
 /** Starts the world, puts alice in the voice channel, runs /join and returns the Live connection. */
-async function joined(options: Parameters<typeof startWorld>[0] = {}) {
-  world = await startWorld(options);
+async function joined(options: WorldOptions = {}) {
+  const world = await worlds.start(options);
   return { w: world, ...(await joinAndListen(world)) };
 }
 

@@ -1,21 +1,23 @@
 // Voice session lifecycle end to end: reconnects, kicks, moves, idle leave, failures, many guilds.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { until } from '../helpers/wait.ts';
-import { type BotWorld, joinAndListen, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
+import {
+  joinAndListen,
+  TEST_DISCORD_TOKEN,
+  TEST_GEMINI_KEY,
+  useBotWorld,
+  type WorldOptions,
+} from './harness.ts';
 
-let world: BotWorld | null = null;
-afterEach(async () => {
-  await world?.stop();
-  world = null;
-});
+const worlds = useBotWorld();
 
 const mono16k = (samples: Int16Array): PcmClip => ({ samples, sampleRate: 16_000, channels: 1 });
 
-async function joined(options: Parameters<typeof startWorld>[0] = {}) {
-  world = await startWorld(options);
+async function joined(options: WorldOptions = {}) {
+  const world = await worlds.start(options);
   const w = world;
   return { w, ...(await joinAndListen(w)), text: w.guild.text() };
 }
@@ -148,7 +150,7 @@ describe('voice session lifecycle', () => {
   });
 
   it('GIVEN the last human leaves THEN the bot leaves after the grace period and says why', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     await w.bot.services.store.settings.update(w.guild.id, { idleLeaveSeconds: 1 });
     const alice = w.discord.human('alice');
@@ -189,7 +191,7 @@ describe('voice session lifecycle', () => {
   });
 
   it('GIVEN /join when the bot may not Connect THEN one clear ephemeral sentence, no voice join', async () => {
-    world = await startWorld();
+    const world = await worlds.start();
     const w = world;
     const vc = w.guild.voice();
     w.discord.setPermissionOverwrite(
@@ -207,7 +209,7 @@ describe('voice session lifecycle', () => {
   });
 
   it('GIVEN two guilds each with a speaker THEN each Gemini session hears only its own guild', async () => {
-    world = await startWorld({ discord: { guilds: [{ name: 'red' }, { name: 'blue' }] } });
+    const world = await worlds.start({ discord: { guilds: [{ name: 'red' }, { name: 'blue' }] } });
     const w = world;
     const red = w.discord.guild('red');
     const blue = w.discord.guild('blue');
