@@ -379,6 +379,8 @@ describe('fake Discord fault injection, proven at a real @discordjs/voice receiv
     const resumesBefore = discord.voice.resumes.length;
     discord.voice.closeBotConnection(discord.guild(), 4015);
     await expect.poll(() => discord.voice.resumes.length, { timeout: 3000 }).toBe(resumesBefore + 1);
+    // Resumed once op 9 is processed: until then @discordjs/voice is not Ready and skips DAVE decryption.
+    await entersState(connection, VoiceConnectionStatus.Ready, 3000);
     const heard = await hear(connection, alice, clip, {});
     expect(heard.packets.length).toBe(heard.said.packets.length);
   });

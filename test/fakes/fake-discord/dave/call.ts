@@ -2,16 +2,9 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { waitForEvent } from '../../../helpers/wait.ts';
-import { ExternalSender, keyPackageSignatureValid } from './external-sender.ts';
-import {
-  DAVE_CIPHERSUITE,
-  type KeyPackage,
-  MAX_LIFETIME,
-  type PublicMessage,
-  parseKeyPackage,
-  parsePublicMessage,
-  proposalRef,
-} from './mls.ts';
+import { ExternalSender } from './external-sender.ts';
+import { applyToLeaves, judgeCommit, keyPackageProblem, type PendingProposal } from './gateway-rules.ts';
+import { type KeyPackage, parseKeyPackage, parsePublicMessage, proposalRef } from './mls.ts';
 import { TlsWriter } from './tls.ts';
 
 /** How a member of the call hears from the gateway (the bot's websocket, or a simulated client). */
@@ -36,15 +29,6 @@ export interface DaveCallFaults {
 
 /** Discord waits about this long (ms) for every op 23 before executing a transition anyway. */
 export const TRANSITION_TIMEOUT_MS = 2000;
-
-interface Proposal {
-  ref: string;
-  message: Buffer;
-  /** The user this proposal adds or removes. */
-  userId: string;
-  kind: 'add' | 'remove';
-  recipients: Set<string>;
-}
 
 interface Transition {
   id: number;
@@ -71,7 +55,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   readonly #legacy = new Set<string>();
   /** Members that sent op 31: back to pending, they get no group traffic until re-added. */
   readonly #flagged = new Set<string>();
-  #proposals: Proposal[] = [];
+  #proposals: PendingProposal[] = [];
   #transition: Transition | null = null;
   #nextTransitionId = 1;
   /** 0 while no group is established; the epoch of the last announced commit after. */
@@ -188,7 +172,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
       this.#fail(`dave: unreadable key package from ${userId}: ${String(error)}`);
       return;
     }
-    const problem = this.#keyPackageProblem(userId, kp);
+    const problem = keyPackageProblem(userId, kp);
     if (problem) {
       this.#fail(`dave: key package from ${userId} refused: ${problem}`);
       return;
@@ -211,17 +195,6 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     for (const id of recipients) this.members.get(id)?.binary(27, Buffer.concat([Buffer.from([1]), vector]));
   }
 
-  #keyPackageProblem(userId: string, kp: KeyPackage): string | null {
-    if (kp.version !== 1 || kp.cipherSuite !== DAVE_CIPHERSUITE)
-      return `MLS version ${kp.version} / ciphersuite ${kp.cipherSuite}, expected 1 / 2`;
-    if (kp.leaf.credentialType !== 1) return 'not a basic credential';
-    if (kp.leaf.identity !== BigInt(userId)) return `credential identity ${kp.leaf.identity} is not the user`;
-    if (kp.leaf.lifetime?.notBefore !== 0n || kp.leaf.lifetime.notAfter !== MAX_LIFETIME)
-      return 'lifetime is not the maximal span';
-    if (!keyPackageSignatureValid(kp)) return 'bad KeyPackageTBS signature';
-    return null;
-  }
-
   /** Sends the proposals that are due: adds for pending key packages, removes for departed leaves. */
   #advance(): void {
     if (this.protocolVersion === 0 || this.#transition) return;
@@ -240,7 +213,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
         this.#resetGroup();
         return;
       }
-      const fresh: Proposal[] = [];
+      const fresh: PendingProposal[] = [];
       for (const [userId, leaf] of this.leaves) {
         if (this.members.has(userId) && !this.#keyPackages.has(userId)) continue;
         if (this.#proposals.some((p) => p.kind === 'remove' && p.userId === userId)) continue;
@@ -259,7 +232,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
       return;
     }
     // Creation: each pending key package is proposed to every other pending member.
-    const fresh: Proposal[] = [];
+    const fresh: PendingProposal[] = [];
     for (const [userId, kp] of this.#keyPackages) {
       if (this.#proposals.some((p) => p.userId === userId)) continue;
       const others = [...this.members.keys()].filter((id) => id !== userId);
@@ -273,9 +246,9 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     kind: 'add' | 'remove',
     body: { type: 'add'; keyPackage: Buffer } | { type: 'remove'; leafIndex: number },
     recipients: string[],
-  ): Proposal {
+  ): PendingProposal {
     const message = this.sender.propose(this.#groupId, this.epoch, body);
-    const p: Proposal = {
+    const p: PendingProposal = {
       ref: proposalRef(message).toString('hex'),
       message,
       userId,
@@ -286,9 +259,9 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     return p;
   }
 
-  #broadcast(fresh: Proposal[]): void {
+  #broadcast(fresh: PendingProposal[]): void {
     if (fresh.length === 0) return;
-    const byMember = new Map<string, Proposal[]>();
+    const byMember = new Map<string, PendingProposal[]>();
     for (const p of fresh) for (const id of p.recipients) byMember.set(id, [...(byMember.get(id) ?? []), p]);
     for (const [id, list] of byMember) {
       const member = this.members.get(id);
@@ -296,7 +269,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     }
   }
 
-  #deliverProposals(member: DaveMember, list: Proposal[]): void {
+  #deliverProposals(member: DaveMember, list: PendingProposal[]): void {
     if (this.faults.dropProposalFor === member.userId) {
       delete this.faults.dropProposalFor;
       return;
@@ -315,60 +288,35 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
       return;
     }
     const { message, rest: welcome } = parsed;
-    const verdict = this.#judgeCommit(userId, message, welcome);
+    const verdict = judgeCommit(
+      {
+        groupId: this.#groupId,
+        epoch: this.epoch,
+        transitionPending: this.#transition !== null,
+        committerLeaf: this.established ? this.leaves.get(userId) : 0,
+        proposals: this.#proposals,
+      },
+      userId,
+      message,
+      welcome,
+    );
     if (typeof verdict === 'string') this.#reject(userId, verdict);
     else this.#announce(userId, message.bytes, welcome, verdict);
-  }
-
-  /** What real Discord checks in a commit: epoch, sender, credential, exactly the pending proposals. */
-  #judgeCommit(userId: string, message: PublicMessage, welcome: Buffer): Proposal[] | string {
-    if (message.content.type !== 'commit') return 'op 28 without a commit';
-    if (!message.groupId.equals(this.#groupId)) return 'commit for another group';
-    if (this.#transition) return `a commit for epoch ${message.epoch} already won`;
-    if (message.epoch !== this.epoch)
-      return `commit for epoch ${message.epoch}, the group is at ${this.epoch}`;
-    const sender = message.sender;
-    const expectedLeaf = this.established ? this.leaves.get(userId) : 0;
-    if (sender.type !== 'member' || sender.index !== expectedLeaf)
-      return `commit sender is not ${userId}'s leaf ${expectedLeaf}`;
-    const leaf = message.content.pathLeaf;
-    if (leaf && leaf.identity !== BigInt(userId)) return "commit changes the committer's credential";
-    const expected = this.#proposals.filter((p) => p.recipients.has(userId));
-    const refs = message.content.proposals.map((p) => (p.kind === 'ref' ? p.ref.toString('hex') : 'inline'));
-    const sameSet =
-      refs.length === expected.length &&
-      expected.every((p) => refs.includes(p.ref)) &&
-      !refs.includes('inline');
-    if (!sameSet) return 'commit does not reference exactly the pending proposals';
-    const ordered = refs.map((ref) => expected.find((p) => p.ref === ref) as Proposal);
-    if (ordered.some((p) => p.kind === 'add') && welcome.length === 0)
-      return 'commit adds members without a Welcome';
-    return ordered;
   }
 
   #reject(userId: string, why: string): void {
     this.rejectedCommits.push(`${userId}: ${why}`);
   }
 
-  #announce(committer: string, commit: Buffer, welcome: Buffer, ordered: Proposal[]): void {
+  #announce(committer: string, commit: Buffer, welcome: Buffer, ordered: PendingProposal[]): void {
     const before = this.established ? [...this.leaves.keys()] : [committer];
     if (!this.established) {
       this.leaves.clear();
       this.leaves.set(committer, 0);
       this.#keyPackages.delete(committer);
     }
-    // RFC 9420 §12.3: removes apply first, then adds fill the leftmost blank leaf.
-    for (const p of ordered) if (p.kind === 'remove') this.leaves.delete(p.userId);
-    const added: string[] = [];
-    for (const p of ordered) {
-      if (p.kind !== 'add') continue;
-      const taken = new Set(this.leaves.values());
-      let index = 0;
-      while (taken.has(index)) index++;
-      this.leaves.set(p.userId, index);
-      this.#keyPackages.delete(p.userId);
-      added.push(p.userId);
-    }
+    const added = applyToLeaves(this.leaves, ordered);
+    for (const u of added) this.#keyPackages.delete(u);
     this.#proposals = [];
     this.epoch += 1n;
     const id = this.#takeTransitionId();
