@@ -36,6 +36,22 @@ export function raceTimeout<T, F>(
   return Promise.race([promise, late]).finally(() => clock.clearTimeout(timer));
 }
 
+/** Waits `ms` on `clock`; resolves false at once when `signal` aborts (the timer is cleared then). */
+export function sleep(clock: Clock, ms: number, signal: AbortSignal): Promise<boolean> {
+  if (signal.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const onAbort = () => {
+      clock.clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = clock.setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
 export interface Ticker {
   readonly running: boolean;
   /** Starts ticking: the first tick is `firstDelayMs` from now, then every period from there. */

@@ -3,7 +3,6 @@ import type { GoogleGenAI, Session } from '@google/genai';
 import type { Clock } from '../clock.ts';
 import type { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
-import type { ModelCapabilities } from './capabilities.ts';
 import type { LiveEvent } from './protocol.ts';
 import type { RetryPolicy } from './retry-budget.ts';
 import type { InvalidServerEvent } from './server-events.ts';
@@ -61,18 +60,10 @@ export interface LiveSessionOptions {
   tools: ToolPort;
   origin: ToolCallOrigin;
   logger: Logger;
-  capabilities?: ModelCapabilities;
   resumeHandle?: string;
   retry?: Partial<RetryPolicy>;
   /** The SDK has no connect timeout; this bounds open + setup (ms). */
   connectTimeoutMs?: number;
-  /** Uplink audio kept while the socket is replaced (ms of 16 kHz audio); the oldest is dropped past it. */
-  handoverBufferMs?: number;
-  minImageIntervalMs?: number;
-  /** A 1007 after this long (ms) of healthy session means "context exhausted": restart fresh once. */
-  freshSessionAfterMs?: number;
-  /** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
-  goAwayMarginMs?: number;
   /** The guild's sentence when Gemini says the model is unknown or retired (one for setup and later). */
   modelGoneMessage?: string;
   clock?: Clock;

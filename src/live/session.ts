@@ -1,17 +1,11 @@
 // Live session for one guild: a state machine over @google/genai with resumption, handover, reconnects.
 import { EventEmitter } from 'node:events';
 import type { LiveServerMessage, Session } from '@google/genai';
-import { type Clock, systemClock } from '../clock.ts';
-import { BotError, UserFacingError } from '../errors.ts';
+import { type Clock, raceTimeout, sleep, systemClock } from '../clock.ts';
+import { BotError } from '../errors.ts';
 import { capabilitiesFor, type ModelCapabilities } from './capabilities.ts';
-import { reconnectExhaustedMessage, sessionRejectedMessage } from './end-messages.ts';
-import {
-  type CloseInfo,
-  isModelGone,
-  MODEL_GONE_CODE,
-  openSocket,
-  SETUP_REJECTED_CODES,
-} from './open-socket.ts';
+import { afterSocketClosed, asBotError, reconnectExhausted } from './close-policy.ts';
+import { type CloseInfo, openSocket } from './open-socket.ts';
 import type { LiveEvent } from './protocol.ts';
 import { DEFAULT_RETRY_POLICY, RetryBudget } from './retry-budget.ts';
 import { type InvalidServerEvent, parseServerMessage } from './server-events.ts';
@@ -31,6 +25,14 @@ export type * from './session-types.ts';
 
 /** How long (ms) a handover waits for the old socket's close handshake before resuming anyway. */
 const OLD_SOCKET_CLOSE_WAIT_MS = 1_000;
+/** How long (ms) close() waits for a server that never completes the close handshake. */
+const CLOSE_WAIT_MS = 2_000;
+/** Uplink audio kept while the socket is replaced (ms of 16 kHz audio); the oldest is dropped past it. */
+const HANDOVER_BUFFER_MS = 5_000;
+/** Video frames closer together than this (ms) are dropped (Live takes about one per second). */
+const MIN_IMAGE_INTERVAL_MS = 1_000;
+/** After goAway, wait for the model's turn to end but hand over this long (ms) before the deadline. */
+const GOAWAY_MARGIN_MS = 2_000;
 
 export class LiveSession extends EventEmitter<LiveSessionEvents> {
   readonly #reconnects = {
@@ -63,13 +65,13 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
   constructor(options: LiveSessionOptions) {
     super();
     this.#options = options;
-    this.#capabilities = options.capabilities ?? capabilitiesFor(options.settings.model);
+    this.#capabilities = capabilitiesFor(options.settings.model);
     this.#clock = options.clock ?? systemClock;
     this.#budget = new RetryBudget({ ...DEFAULT_RETRY_POLICY, ...options.retry }, options.random);
     this.#uplink = new LiveUplink({
       inputChunkMs: options.settings.inputChunkMs,
-      handoverBufferMs: options.handoverBufferMs ?? 5_000,
-      minImageIntervalMs: options.minImageIntervalMs ?? 1_000,
+      handoverBufferMs: HANDOVER_BUFFER_MS,
+      minImageIntervalMs: MIN_IMAGE_INTERVAL_MS,
       now: () => this.#clock.now(),
     });
     this.#handle = options.resumeHandle;
@@ -184,8 +186,8 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     for (let attempt = 1; ; attempt++) {
       if (!(immediate && attempt === 1)) {
         const delay = this.#budget.next(this.#clock.now());
-        if (delay === null) return this.#fail(exhausted(lastError, this.#everReady));
-        if (!(await this.#sleep(delay))) return;
+        if (delay === null) return this.#fail(reconnectExhausted(lastError, this.#everReady));
+        if (!(await sleep(this.#clock, delay, this.#stop.signal))) return;
       }
       this.state = reason ? { status: 'reconnecting', reason, attempt } : { status: 'connecting', attempt };
       const generation = ++this.#generation;
@@ -321,8 +323,10 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
       this.#handOver();
       return;
     }
-    const margin = this.#options.goAwayMarginMs ?? 2_000;
-    this.#handoverTimer = this.#clock.setTimeout(() => this.#handOver(), Math.max(0, timeLeftMs - margin));
+    this.#handoverTimer = this.#clock.setTimeout(
+      () => this.#handOver(),
+      Math.max(0, timeLeftMs - GOAWAY_MARGIN_MS),
+    );
   }
 
   #handOver(): void {
@@ -348,27 +352,16 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#budget.connectionEnded(upForMs);
     const reason: CloseReason = { kind: 'socket', code: info.code, reason: info.reason };
     this.#options.logger.warn({ code: info.code, upForMs: Math.round(upForMs) }, 'live socket closed');
-    const goneMessage = this.#options.modelGoneMessage;
-    if (goneMessage && isModelGone(info)) {
-      this.#fail(new UserFacingError(goneMessage, MODEL_GONE_CODE, { closeCode: info.code }));
+    const next = afterSocketClosed(info, upForMs, this.#options.modelGoneMessage);
+    if (next.action === 'fail') {
+      this.#fail(next.error);
       return;
     }
-    if (SETUP_REJECTED_CODES.has(info.code)) {
-      if (upForMs < (this.#options.freshSessionAfterMs ?? 60_000)) {
-        this.#fail(
-          new UserFacingError(sessionRejectedMessage(info.code), 'LIVE_SESSION_REJECTED', {
-            closeCode: info.code,
-          }),
-        );
-        return;
-      }
-      // Late 1007 in a long session: the context is exhausted; its handle would carry that over.
+    if (next.action === 'fresh') {
       this.#handle = undefined;
       this.#reconnects.freshSessions++;
-      this.#startLoop(reason, true);
-      return;
     }
-    this.#startLoop(reason, false);
+    this.#startLoop(reason, next.action === 'fresh');
   }
 
   #fail(error: BotError): void {
@@ -403,45 +396,12 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#handoverTimer = undefined;
   }
 
-  /** Waits `ms`; false when the session was closed meanwhile (the timer is cleared then). */
-  #sleep(ms: number): Promise<boolean> {
-    const signal = this.#stop.signal;
-    if (signal.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const onAbort = () => {
-        this.#clock.clearTimeout(timer);
-        resolve(false);
-      };
-      const timer = this.#clock.setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(true);
-      }, ms);
-      signal.addEventListener('abort', onAbort, { once: true });
-    });
-  }
-
   /** Bounded: a server that never completes the close handshake must not hold close() forever. */
   async #waitSocketClosed(): Promise<void> {
-    if (this.#socketClosed) await this.#bounded(this.#socketClosed, 2_000);
+    if (this.#socketClosed) await this.#bounded(this.#socketClosed, CLOSE_WAIT_MS);
   }
 
-  async #bounded(promise: Promise<unknown>, ms: number): Promise<void> {
-    let timer: unknown;
-    const bound = new Promise<void>((resolve) => {
-      timer = this.#clock.setTimeout(resolve, ms);
-    });
-    await Promise.race([promise, bound]);
-    this.#clock.clearTimeout(timer);
+  #bounded(promise: Promise<unknown>, ms: number): Promise<unknown> {
+    return raceTimeout(promise, ms, this.#clock, () => undefined);
   }
-}
-
-function asBotError(error: unknown): BotError {
-  if (error instanceof BotError) return error;
-  return new BotError('LIVE_UNEXPECTED', 'Unexpected failure while connecting to Gemini', { cause: error });
-}
-
-function exhausted(lastError: BotError | undefined, everConnected: boolean): BotError {
-  return new UserFacingError(reconnectExhaustedMessage(everConnected), 'LIVE_RECONNECT_EXHAUSTED', {
-    cause: lastError,
-  });
 }

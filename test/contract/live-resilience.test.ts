@@ -129,7 +129,7 @@ describe('reconnects', () => {
   it('GIVEN a 1007 after a long healthy session THEN one fresh session starts without the handle', async () => {
     let skewMs = 0;
     const clock = { ...systemClock, now: () => systemClock.now() + skewMs };
-    session = makeSession(gemini, { clock, freshSessionAfterMs: 60_000 });
+    session = makeSession(gemini, { clock });
     await session.connect();
     const first = await gemini.nextSession();
     skewMs = 10 * 60_000;
