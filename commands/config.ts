@@ -35,6 +35,7 @@ import {
   type VadSensitivity,
   type VoiceName,
 } from '../src/store/index.ts';
+import { NO_MENTIONS } from '../src/transcripts/format.ts';
 
 export interface ConfigServices {
   store: Store;
@@ -44,7 +45,6 @@ export interface ConfigServices {
 
 const PERSONA_MODAL_ID = 'config:persona';
 const PERSONA_INPUT_ID = 'persona';
-const NO_MENTIONS = { parse: [] } as const;
 
 const data = new SlashCommandBuilder()
   .setName('config')

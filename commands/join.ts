@@ -10,6 +10,7 @@ import {
 import { UserFacingError } from '../src/errors.ts';
 import type { SessionLauncher } from '../src/guild/session-launcher.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
+import { NO_MENTIONS } from '../src/transcripts/format.ts';
 
 /**
  * How long (ms) the join notice waits for the call's DAVE group to welcome the bot, so it can say
@@ -53,7 +54,7 @@ export const joinCommand: Command<JoinServices> = {
       existing.moveTo(channel.id);
       await interaction.reply({
         content: `Moving to ${channel.toString()}.`,
-        allowedMentions: { parse: [] },
+        allowedMentions: NO_MENTIONS,
       });
       return;
     }
@@ -76,7 +77,7 @@ export const joinCommand: Command<JoinServices> = {
           : []),
         `Transcripts will appear ${where}. Use \`/leave\` to stop; anyone who prefers not to be heard can use \`/optout\`.`,
       ].join('\n'),
-      allowedMentions: { parse: [] },
+      allowedMentions: NO_MENTIONS,
     });
   },
 };

@@ -3,6 +3,7 @@ import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'disco
 import type { Command } from '../src/discord/command.ts';
 import { requireGuild } from '../src/discord/preconditions.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
+import { NO_MENTIONS } from '../src/transcripts/format.ts';
 
 export interface LeaveServices {
   sessions: SessionRegistry;
@@ -28,6 +29,6 @@ export const leaveCommand: Command<LeaveServices> = {
     const channelId = session.voiceChannelId;
     await interaction.deferReply();
     await session.end({ code: 'SESSION_LEFT', message: 'Left the voice channel.' }, { notify: false });
-    await interaction.editReply({ content: `👋 Left <#${channelId}>.`, allowedMentions: { parse: [] } });
+    await interaction.editReply({ content: `👋 Left <#${channelId}>.`, allowedMentions: NO_MENTIONS });
   },
 };

@@ -6,6 +6,7 @@ import { requireGuild } from '../src/discord/preconditions.ts';
 import type { DaveStatus, GuildSession } from '../src/guild/guild-session.ts';
 import type { SessionRegistry } from '../src/guild/session-registry.ts';
 import type { LatencySummary, VoiceLatency } from '../src/guild/voice-latency.ts';
+import { NO_MENTIONS } from '../src/transcripts/format.ts';
 
 export interface StatusServices {
   sessions: SessionRegistry;
@@ -108,6 +109,6 @@ export const statusCommand: Command<StatusServices> = {
     const content = session
       ? statusText(sessionStatus(session, latency, clock.now()))
       : 'I am not in a voice channel in this server. Use /join to start.';
-    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+    await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
   },
 };

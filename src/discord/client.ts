@@ -1,6 +1,7 @@
 // Builds the discord.js client with the intents the bot needs and the configurable REST base.
 import { Client, GatewayIntentBits, Options, type WebSocketOptions } from 'discord.js';
 import type { Config } from '../config.ts';
+import { NO_MENTIONS } from '../transcripts/format.ts';
 
 /**
  * Guilds: channels, roles, members of the bot. GuildVoiceStates: without it a voice connection
@@ -25,6 +26,6 @@ export function createDiscordClient(
     // The bot never reads old messages; keep memory flat in thousands of guilds.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 50 }),
     // Never ping anyone by accident: each send that should ping must opt in explicitly.
-    allowedMentions: { parse: [], repliedUser: false },
+    allowedMentions: NO_MENTIONS,
   });
 }

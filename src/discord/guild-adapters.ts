@@ -2,7 +2,7 @@
 import type { Client, Guild } from 'discord.js';
 import type { NoticeSink, VoiceRoster } from '../guild/guild-session.ts';
 import { truncate } from '../tools/result-text.ts';
-import { DISCORD_MESSAGE_MAX_CHARS } from '../transcripts/format.ts';
+import { DISCORD_MESSAGE_MAX_CHARS, NO_MENTIONS } from '../transcripts/format.ts';
 
 /** Humans in a voice channel, from the gateway's voice-state cache (needs GuildVoiceStates). */
 export function voiceRosterOf(guild: Guild): VoiceRoster {
@@ -32,7 +32,7 @@ export function textChannelSink(client: Client, channelId: string): NoticeSink {
       if (!channel?.isSendable()) throw new Error('notice channel is not a text channel I can post in');
       // Cut cleanly (never inside a surrogate pair) at Discord's message limit.
       const content = truncate(text, DISCORD_MESSAGE_MAX_CHARS);
-      await channel.send({ content, allowedMentions: { parse: [] } });
+      await channel.send({ content, allowedMentions: NO_MENTIONS });
     },
   };
 }

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { type Interaction, MessageFlags, type RepliableInteraction } from 'discord.js';
 import { UserFacingError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { NO_MENTIONS } from '../transcripts/format.ts';
 import { type Command, commandOfCustomId } from './command.ts';
 
 export class InteractionRouter<Services> {
@@ -61,10 +62,10 @@ export class InteractionRouter<Services> {
         await interaction.followUp({
           content,
           flags: MessageFlags.Ephemeral,
-          allowedMentions: { parse: [] },
+          allowedMentions: NO_MENTIONS,
         });
       } else {
-        await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: { parse: [] } });
+        await interaction.reply({ content, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
       }
     } catch (replyError) {
       // The interaction token may have expired (3 s / 15 min); nothing more can be said to the user.

@@ -9,14 +9,9 @@ import { answerText, TEXT_MODEL_GONE_CODE } from '../live/text-answer.ts';
 import type { ToolPort } from '../live/tool-port.ts';
 import type { Logger } from '../log.ts';
 import type { Store } from '../store/index.ts';
-import { escapeSpoken, neutraliseMentions, splitMessage } from '../transcripts/format.ts';
+import { escapeSpoken, NO_MENTIONS, neutraliseMentions, splitMessage } from '../transcripts/format.ts';
 import { replyChain, stripBotMention } from './mentions-history.ts';
-import {
-  DEFAULT_IMAGE_LIMITS,
-  downloadImages,
-  type ImageLimits,
-  imageAttachments,
-} from './mentions-images.ts';
+import { DEFAULT_IMAGE_LIMITS, downloadImages, imageAttachments } from './mentions-images.ts';
 import { MentionRateLimiter } from './mentions-rate-limit.ts';
 import { askVoiceSession } from './mentions-voice.ts';
 
@@ -31,19 +26,17 @@ export interface MentionHandlerOptions {
   store: Store;
   clock: Clock;
   log: Logger;
-  /** Injected so tests (and proxies) can route downloads; defaults to the global fetch. */
-  fetch?: typeof fetch;
-  images?: ImageLimits;
-  rateLimit?: { max: number; windowMs: number };
-  /** Bound on a whole text answer, tool rounds included (ms). */
-  textTimeoutMs?: number;
-  /** How long a voice-session answer may take before we give up on its transcript (ms). */
-  voiceTimeoutMs?: number;
-  /** Messages of the reply chain given to the model as context. */
-  historyMessages?: number;
 }
 
-const NO_MENTIONS = { parse: [] as [], repliedUser: false };
+/** Questions per person per minute: each one may cost a Gemini call. */
+const RATE_LIMIT = { max: 5, windowMs: 60_000 };
+/** Bound on a whole text answer, tool rounds included (ms). */
+const TEXT_TIMEOUT_MS = 60_000;
+/** How long a voice-session answer may take before we give up on its transcript (ms). */
+const VOICE_TIMEOUT_MS = 30_000;
+/** Messages of the reply chain given to the model as context. */
+const HISTORY_MESSAGES = 6;
+
 /** Discord shows "typing…" for about 10 s; renewed a little sooner so it never flickers off. */
 const TYPING_RENEW_MS = 8_000;
 
@@ -56,14 +49,11 @@ const TEXT_INSTRUCTION =
 export class MentionHandler {
   readonly #o: MentionHandlerOptions;
   readonly #limiter: MentionRateLimiter;
-  readonly #images: ImageLimits;
 
   constructor(options: MentionHandlerOptions) {
     this.#o = options;
-    this.#images = options.images ?? DEFAULT_IMAGE_LIMITS;
     this.#limiter = new MentionRateLimiter({
-      max: options.rateLimit?.max ?? 5,
-      windowMs: options.rateLimit?.windowMs ?? 60_000,
+      ...RATE_LIMIT,
       now: () => options.clock.now(),
     });
   }
@@ -84,7 +74,7 @@ export class MentionHandler {
 
   async #answer(message: Message<true>, botId: string, log: Logger): Promise<void> {
     const question = this.#questionText(message, botId);
-    const attachments = imageAttachments(message.attachments, this.#images);
+    const attachments = imageAttachments(message.attachments, DEFAULT_IMAGE_LIMITS);
     if (question === '' && attachments.length === 0) {
       await this.#reply(message, EMPTY_QUESTION_HINT);
       return;
@@ -98,7 +88,7 @@ export class MentionHandler {
       );
       return;
     }
-    const images = await downloadImages(attachments, this.#images, this.#o.fetch ?? fetch);
+    const images = await downloadImages(attachments, DEFAULT_IMAGE_LIMITS, fetch);
     const text = question === '' ? 'What is in this image?' : question;
     const session = this.#o.sessions.get(message.guildId);
     const live = session?.live;
@@ -111,7 +101,7 @@ export class MentionHandler {
         images,
         {
           clock: this.#o.clock,
-          timeoutMs: this.#o.voiceTimeoutMs ?? 30_000,
+          timeoutMs: VOICE_TIMEOUT_MS,
           imageRetryMs: 1_050,
         },
       );
@@ -138,7 +128,7 @@ export class MentionHandler {
     }
     const stopTyping = this.#keepTyping(message);
     try {
-      const history = await replyChain(message, botId, this.#o.historyMessages ?? 6);
+      const history = await replyChain(message, botId, HISTORY_MESSAGES);
       // Without the database, the persona this process last knew still answers the question.
       const { settings } = this.#o.store;
       const persona = (await settings.get(message.guildId).catch(() => settings.current(message.guildId)))
@@ -157,7 +147,7 @@ export class MentionHandler {
           userId: message.author.id,
           via: 'text',
         },
-        signal: AbortSignal.timeout(this.#o.textTimeoutMs ?? 60_000),
+        signal: AbortSignal.timeout(TEXT_TIMEOUT_MS),
         modelGoneMessage: this.#o.models.sentence('text'),
       });
       const text = answer.text === '' ? "I don't have an answer to that." : neutraliseMentions(answer.text);

@@ -2,7 +2,7 @@
 import { type ChatInputCommandInteraction, type InteractionReplyOptions, MessageFlags } from 'discord.js';
 import { type Clock, raceTimeout, systemClock } from '../clock.ts';
 import type { Command } from '../discord/command.ts';
-import { DISCORD_MESSAGE_MAX_CHARS } from '../transcripts/format.ts';
+import { DISCORD_MESSAGE_MAX_CHARS, NO_MENTIONS } from '../transcripts/format.ts';
 import type { ToolRunOrigin } from './define-tool.ts';
 import type { ToolRegistry } from './registry.ts';
 import { truncate } from './result-text.ts';
@@ -15,8 +15,6 @@ export interface ToolCommandOptions {
   deferAfterMs?: number;
   clock?: Clock;
 }
-
-const NO_MENTIONS = { parse: [] } as const;
 
 /** Valid both as a reply and as an edit of a deferred reply. */
 function successReply(text: string) {

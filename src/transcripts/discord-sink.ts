@@ -1,9 +1,9 @@
 // discord.js implementations of the transcript publisher's ports: the channel sink and name lookup.
 import type { Client } from 'discord.js';
+import { NO_MENTIONS } from './format.ts';
 import type { TranscriptSink } from './publisher.ts';
 
 /** Nobody is ever pinged by a transcript, whatever its text says. */
-const NO_MENTIONS = { parse: [] };
 
 /** Posts and edits in one text channel by id; every request carries `allowed_mentions: { parse: [] }`. */
 export function channelTranscriptSink(client: Client, channelId: string): TranscriptSink {

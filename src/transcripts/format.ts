@@ -34,6 +34,12 @@ export function escapeSpoken(text: string): string {
   return neutraliseMentions(escaped);
 }
 
+/**
+ * allowedMentions for everything the bot posts: nobody is pinged, not @everyone, a role, a user, nor
+ * the author of a message replied to. Text is neutralised as well; this is the second guard.
+ */
+export const NO_MENTIONS = Object.freeze({ parse: Object.freeze([]), repliedUser: false } as const);
+
 /** "Alice", "Alice & Bob", "Alice, Bob & Carol" (or "…, Bob and Carol" in running prose). */
 export function joinNames(names: readonly string[], conjunction: '&' | 'and' = '&'): string {
   if (names.length <= 1) return names[0] ?? '';

@@ -67,7 +67,7 @@ describe('transcripts', () => {
     console.info(
       `transcript: ${edits.length} edits for ${words.length} fragments, gaps ${gaps.map(Math.round)} ms`,
     );
-    for (const body of message.raw) expect(body.allowed_mentions).toEqual({ parse: [] });
+    for (const body of message.raw) expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
   });
 
   it('GIVEN a 429 on an edit THEN discord.js waits it out and the final text is complete', async () => {
@@ -107,7 +107,7 @@ describe('transcripts', () => {
     conn.turnComplete();
     const message = await w.discord.waitForMessage(w.guild.text(), (m) => m.content.includes('Hi @'), 10_000);
     expect(message.raw.length).toBeGreaterThanOrEqual(2);
-    for (const body of message.raw) expect(body.allowed_mentions).toEqual({ parse: [] });
+    for (const body of message.raw) expect(body.allowed_mentions).toEqual({ parse: [], replied_user: false });
     expect(message.mentionEveryone).toBe(false);
     expect(message.mentionIds).toEqual([]);
     expect(message.mentionRoleIds).toEqual([]);

@@ -44,7 +44,12 @@ describe('InteractionRouter', () => {
     const { interaction, replies } = slash('join');
     await router.handle(interaction);
     expect(replies).toEqual([
-      { via: 'reply', content: 'Join a voice channel first.', flags: 64, allowedMentions: { parse: [] } },
+      {
+        via: 'reply',
+        content: 'Join a voice channel first.',
+        flags: 64,
+        allowedMentions: { parse: [], repliedUser: false },
+      },
     ]);
   });
 

@@ -66,7 +66,10 @@ describe('toolCommands', () => {
     ]);
     await command('add').execute(interaction, undefined);
     expect(calls).toEqual([
-      { method: 'reply', payload: { content: '2 + 3.5 = 5.5', allowedMentions: { parse: [] } } },
+      {
+        method: 'reply',
+        payload: { content: '2 + 3.5 = 5.5', allowedMentions: { parse: [], repliedUser: false } },
+      },
     ]);
     expect(records[0]).toMatchObject({
       name: 'add',
@@ -97,7 +100,7 @@ describe('toolCommands', () => {
         payload: {
           content: '⚠️ Not today, <@everyone>.',
           flags: MessageFlags.Ephemeral,
-          allowedMentions: { parse: [] },
+          allowedMentions: { parse: [], repliedUser: false },
         },
       },
     ]);
@@ -121,7 +124,10 @@ describe('toolCommands', () => {
     release('finally');
     await running;
     expect(calls.map((c) => c.method)).toEqual(['deferReply', 'editReply']);
-    expect(calls[1]?.payload).toEqual({ content: 'finally', allowedMentions: { parse: [] } });
+    expect(calls[1]?.payload).toEqual({
+      content: 'finally',
+      allowedMentions: { parse: [], repliedUser: false },
+    });
   });
 
   it('GIVEN a deferred run that fails THEN the public placeholder is deleted and the error follows up ephemerally', async () => {
