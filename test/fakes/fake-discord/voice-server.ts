@@ -4,7 +4,8 @@ import { EventEmitter } from 'node:events';
 import { createServer, type Server } from 'node:https';
 import { WebSocket, WebSocketServer } from 'ws';
 import { waitForEvent } from '../../helpers/wait.ts';
-import type { DaveCall, DaveMember } from './dave/call.ts';
+import { BotDaveLink } from './dave/bot-link.ts';
+import type { DaveMember } from './dave/call.ts';
 import type { DaveCalls } from './dave/calls.ts';
 import type { Json } from './payloads.ts';
 import type { TestCertificate } from './tls-cert.ts';
@@ -65,6 +66,7 @@ export class VoiceServer extends EventEmitter {
   /** Identifies refused with 4017 because the client offered no DAVE. */
   daveRefusals = 0;
   readonly udp: VoiceUdp;
+  readonly #dave: BotDaveLink;
   /** When true, voice heartbeats (op 3) get no ACK (op 6). */
   withholdHeartbeatAcks = false;
   #https: Server | null = null;
@@ -76,6 +78,7 @@ export class VoiceServer extends EventEmitter {
     super();
     this.#cert = cert;
     this.#options = options;
+    this.#dave = new BotDaveLink(options.dave, options.fail);
     this.udp = new VoiceUdp(
       (ssrc) => this.#bySsrc(ssrc),
       options.fail,
@@ -137,17 +140,11 @@ export class VoiceServer extends EventEmitter {
     this.emit('change');
   }
 
-  /** The DAVE call of the channel the guild's bot session is in (null with DAVE off). */
-  daveCall(guildId: string): DaveCall | null {
-    const session = this.sessions.get(guildId);
-    return session ? this.#options.dave.call(session.channelId) : null;
-  }
-
   /** Forgets the guild's session (the bot left voice). */
   endSession(guildId: string, code = 1000): void {
     const session = this.sessions.get(guildId);
     if (!session) return;
-    this.#leaveDave(session);
+    this.#dave.leave(session);
     this.sessions.delete(guildId);
     session.ready = false;
     session.ws?.close(code, 'session ended');
@@ -173,37 +170,6 @@ export class VoiceServer extends EventEmitter {
     return new Promise((resolve) => ws.send(Buffer.concat([head, payload]), () => resolve()));
   }
 
-  #leaveDave(session: VoiceSession): void {
-    if (!session.dave) return;
-    session.dave = null;
-    this.#options.dave.call(session.channelId)?.leave(session.userId);
-  }
-
-  /** Client → server binary: [u8 opcode][payload]; only ops 26 and 28 exist. */
-  #onBinary(session: VoiceSession | null, data: Buffer): void {
-    const call = session?.dave ? this.#options.dave.call(session.channelId) : null;
-    if (!session || !call) {
-      this.#options.fail('voice gateway: binary (DAVE) message on a connection without DAVE');
-      return;
-    }
-    const op = data.readUInt8(0);
-    const payload = data.subarray(1);
-    session.received.push({ op, d: { binaryBytes: payload.length } });
-    if (op === 26) call.keyPackage(session.userId, payload);
-    else if (op === 28) call.commitWelcome(session.userId, payload);
-    else this.#options.fail(`voice gateway: unexpected binary opcode ${op} from the bot`);
-  }
-
-  #onDaveJson(session: VoiceSession, op: number, d: Json): void {
-    const call = session.dave ? this.#options.dave.call(session.channelId) : null;
-    if (!call) {
-      this.#options.fail(`voice gateway: DAVE op ${op} on a connection without DAVE`);
-      return;
-    }
-    if (op === 23) call.readyForTransition(session.userId, Number(d.transition_id));
-    else call.invalidCommitWelcome(session.userId, Number(d.transition_id));
-  }
-
   #bySsrc(ssrc: number): VoiceSession | undefined {
     for (const s of this.sessions.values()) if (s.ssrc === ssrc) return s;
     return undefined;
@@ -214,7 +180,11 @@ export class VoiceServer extends EventEmitter {
     ws.send(JSON.stringify({ op: 8, d: { heartbeat_interval: this.#options.heartbeatIntervalMs } }));
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        this.#onBinary(session, Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer));
+        const op = this.#dave.binary(
+          session,
+          Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer),
+        );
+        if (op !== null) session?.received.push({ op, d: { binary: true } });
         return;
       }
       const packet = JSON.parse(String(data)) as { op: number; d: Json };
@@ -223,7 +193,7 @@ export class VoiceServer extends EventEmitter {
       else if (packet.op === 7) session = this.#resume(ws, packet.d);
       else if (packet.op === 1 && session) this.#selectProtocol(session, packet.d);
       else if ((packet.op === 23 || packet.op === 31) && session)
-        this.#onDaveJson(session, packet.op, packet.d);
+        this.#dave.json(session, packet.op, Number(packet.d.transition_id));
       else if (packet.op === 3 && !this.withholdHeartbeatAcks) {
         ws.send(JSON.stringify({ op: 6, d: { t: packet.d.t } }));
       }
@@ -252,7 +222,7 @@ export class VoiceServer extends EventEmitter {
       return null;
     }
     const old = this.sessions.get(pending.guildId);
-    if (old) this.#leaveDave(old);
+    if (old) this.#dave.leave(old);
     if (old?.ws && old.ws !== ws) old.ws.close(1000, 'replaced');
     const session: VoiceSession = {
       ...pending,
@@ -320,16 +290,10 @@ export class VoiceServer extends EventEmitter {
     }).then(() => this.emit('change'));
     const others = this.#options.connectedUsers(session.guildId, session.channelId);
     if (others.length > 0) void this.send(session, 11, { user_ids: others });
-    if (call) {
-      const member: DaveMember = {
-        userId: session.userId,
-        kind: 'bot',
-        json: (op, payload) => void this.send(session, op, payload),
-        binary: (op, payload) => void this.sendBinary(session, op, payload),
-      };
-      session.dave = member;
-      call.join(member);
-    }
+    this.#dave.join(session, {
+      json: (op, payload) => void this.send(session, op, payload),
+      binary: (op, payload) => void this.sendBinary(session, op, payload),
+    });
   }
 
   async stop(): Promise<void> {
