@@ -13,6 +13,7 @@ import { BotError } from '../errors.ts';
 import type { Logger } from '../log.ts';
 import { type DatagramRejection, guardReceiver } from './datagram-guard.ts';
 import type { DaveSessionView } from './dave-guard.ts';
+import { guardSignalling } from './signalling-guard.ts';
 import { finalCloseMessage, VOICE_END_MESSAGES } from './voice-end-messages.ts';
 
 /**
@@ -77,6 +78,9 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
   #rejectedDatagrams = 0;
   /** Each kind is logged once per link; a flood only counts. */
   readonly #loggedRejections = new Set<DatagramRejection>();
+  /** Voice-gateway messages the library threw on (see signalling-guard.ts), dropped. */
+  #badSignallingMessages = 0;
+  readonly #loggedSignalling = new Set<string>();
 
   private constructor(connection: VoiceConnection, options: VoiceLinkOptions) {
     super();
@@ -135,6 +139,11 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
 
   get receiver(): VoiceReceiver {
     return this.#connection.receiver;
+  }
+
+  /** Voice-gateway messages dropped because the library could not handle them. */
+  get badSignallingMessages(): number {
+    return this.#badSignallingMessages;
   }
 
   /** UDP datagrams dropped as malformed or hostile since the link was created. */
@@ -235,7 +244,17 @@ export class VoiceLink extends EventEmitter<VoiceLinkEvents> {
     const networking = 'networking' in state ? state.networking : null;
     if (!networking || networking === this.#watchedNetworking) return;
     this.#watchedNetworking = networking;
+    guardSignalling(networking, (error) => this.#onBadSignalling(error));
     networking.on('close', (closeCode: number) => this.#onVoiceSocketClosed(closeCode));
+  }
+
+  /** A voice-gateway message the library threw on: dropped, counted, logged once per kind. */
+  #onBadSignalling(error: unknown): void {
+    this.#badSignallingMessages += 1;
+    const kind = (error as { code?: unknown })?.code ?? (error as Error)?.name ?? 'unknown';
+    if (this.#loggedSignalling.has(String(kind))) return;
+    this.#loggedSignalling.add(String(kind));
+    this.#log.warn({ err: error, kind }, 'voice gateway message could not be handled; dropped');
   }
 
   #onVoiceSocketClosed(closeCode: number): void {
