@@ -6,24 +6,21 @@ import { join } from 'node:path';
 import type { BotAudioCapture } from './bot-audio.ts';
 import { DaveCalls } from './dave/calls.ts';
 import { GatewayServer, type GatewaySession, Intent } from './gateway.ts';
+import { type GuildView, guildView } from './guild-view.ts';
 import { FakeHuman } from './human.ts';
 import type { CommandRegistry, InteractionHandle } from './interaction.ts';
 import { dispatchMessageEvent, identifyPayloads, type MessageEvent } from './message-dispatch.ts';
 import { type AttachmentRecord, MessageStore, type StoredMessage } from './message-store.ts';
-import { channelPayload, type Json, memberPayload, voiceStatePayload } from './payloads.ts';
+import { disconnectBot, moveBot, setPermissionOverwrite } from './moderation.ts';
+import { type Json, memberPayload } from './payloads.ts';
+import { garbageDatagram } from './raw-traffic.ts';
 import { registerRoutes } from './rest-routes.ts';
 import { RestServer } from './rest-server.ts';
 import { createTestCertificate, writeCertificateFile } from './tls-cert.ts';
+import { announceVoiceMove } from './voice-presence.ts';
 import { VoiceServer } from './voice-server.ts';
 import { type VoiceDispatch, type VoiceRequest, VoiceSignalling } from './voice-signalling.ts';
-import {
-  type ChannelRecord,
-  ChannelType,
-  type GuildRecord,
-  type GuildSpec,
-  type VoiceStateRecord,
-  World,
-} from './world.ts';
+import { type ChannelRecord, type GuildSpec, type VoiceStateRecord, World } from './world.ts';
 
 export type GuildRef = string | { id: string };
 
@@ -45,16 +42,6 @@ export interface FakeDiscordOptions {
   dave?: boolean;
   /** How long (ms) simulated humans take to answer DAVE proposals with a commit (default 10). */
   humanCommitDelayMs?: number;
-}
-
-/** A guild with lookups by name. */
-export interface GuildView {
-  id: string;
-  name: string;
-  record: GuildRecord;
-  everyoneRoleId: string;
-  text(name?: string): ChannelRecord;
-  voice(name?: string): ChannelRecord;
 }
 
 export class FakeDiscord {
@@ -169,26 +156,9 @@ export class FakeDiscord {
     return { DISCORD_TOKEN: this.token, DISCORD_API_URL: this.restUrl, NODE_EXTRA_CA_CERTS: this.caCertPath };
   }
 
+  /** A guild (the first, or by name or id) with lookups of its channels by name. */
   guild(nameOrId?: string): GuildView {
-    const all = [...this.world.guilds.values()];
-    const record = nameOrId ? all.find((g) => g.name === nameOrId || g.id === nameOrId) : all[0];
-    if (!record) throw new Error(`fake-discord: no guild ${nameOrId}`);
-    const find = (type: number, name?: string): ChannelRecord => {
-      const c = [...record.channels.values()].find((ch) => ch.type === type && (!name || ch.name === name));
-      if (!c)
-        throw new Error(
-          `fake-discord: no ${type === 0 ? 'text' : 'voice'} channel ${name ?? ''} in ${record.name}`,
-        );
-      return c;
-    };
-    return {
-      id: record.id,
-      name: record.name,
-      record,
-      everyoneRoleId: record.everyoneRoleId,
-      text: (name) => find(ChannelType.GuildText, name),
-      voice: (name) => find(ChannelType.GuildVoice, name),
-    };
+    return guildView(this.world, nameOrId);
   }
 
   defaultTextChannel(): ChannelRecord {
@@ -253,60 +223,22 @@ export class FakeDiscord {
     target: { kind: 'role' | 'user'; id: string },
     perms: { allow?: bigint; deny?: bigint },
   ): void {
-    channel.overwrites = channel.overwrites.filter((o) => o.id !== target.id);
-    channel.overwrites.push({
-      id: target.id,
-      type: target.kind === 'role' ? 0 : 1,
-      allow: perms.allow ?? 0n,
-      deny: perms.deny ?? 0n,
-    });
-    this.gateway.dispatch('CHANNEL_UPDATE', channelPayload(channel), {
-      guildId: channel.guildId,
-      intent: Intent.Guilds,
-    });
+    setPermissionOverwrite(this, channel, target, perms);
   }
 
   /** A moderator moves the bot: voice websocket closed with 4014, then state and server updates. */
   moveBot(guild: GuildRef, channel: ChannelRecord): void {
-    const id = idOf(guild);
-    const state = this.botVoiceState(id);
-    if (!state?.channelId) throw new Error('fake-discord: the bot is not in voice');
-    if (this.voice.sessions.get(id)?.ws) this.voice.closeBotConnection(id, 4014);
-    this.signalling.connectBot(this.world.guild(id), { ...state, channelId: channel.id });
+    moveBot(this, idOf(guild), channel);
   }
 
   /** A moderator disconnects the bot: voice websocket closed with 4014, state update with channel null. */
   disconnectBot(guild: GuildRef): void {
-    const id = idOf(guild);
-    const g = this.world.guild(id);
-    const state = g.voiceStates.get(this.world.bot.id);
-    if (!state) throw new Error('fake-discord: the bot is not in voice');
-    this.voice.endSession(id, 4014);
-    g.voiceStates.delete(this.world.bot.id);
-    this.gateway.dispatch(
-      'VOICE_STATE_UPDATE',
-      voiceStatePayload(this.world, g, { ...state, channelId: null }),
-      {
-        guildId: id,
-        intent: Intent.GuildVoiceStates,
-      },
-    );
+    disconnectBot(this, idOf(guild));
   }
 
-  /**
-   * Sends a garbage datagram to the bot's voice socket. With `ssrc` (e.g. a human's) it carries a
-   * valid RTP v2 / Opus header so the receiver tries, and fails, to decrypt it; without, random bytes.
-   */
-  async sendGarbage(guild: GuildRef, options: { ssrc?: number; bytes?: number } = {}): Promise<void> {
-    const datagram = randomBytes(options.bytes ?? 60);
-    if (options.ssrc === undefined) {
-      datagram[0] = 0x00;
-    } else {
-      datagram[0] = 0x80;
-      datagram[1] = 0x78;
-      datagram.writeUInt32BE(options.ssrc >>> 0, 8);
-    }
-    await this.sendDatagram(guild, datagram);
+  /** A datagram from the voice server's UDP port that no real client sends (see raw-traffic.ts). */
+  sendGarbage(guild: GuildRef, options: { ssrc?: number; bytes?: number } = {}): Promise<void> {
+    return this.sendDatagram(guild, garbageDatagram(options));
   }
 
   /** Sends `datagram` exactly as given from the voice server's UDP port to the bot's voice socket. */
@@ -322,27 +254,8 @@ export class FakeDiscord {
   }
 
   /** Announces a human's voice move: VOICE_STATE_UPDATE on the gateway, op 13/11 on the bot's voice sockets. */
-  async announceVoiceMove(
-    guildId: string,
-    userId: string,
-    from: string | null,
-    to: string | null,
-  ): Promise<void> {
-    const guild = this.world.guild(guildId);
-    const state = guild.voiceStates.get(userId);
-    if (state) {
-      this.gateway.dispatch('VOICE_STATE_UPDATE', voiceStatePayload(this.world, guild, state), {
-        guildId,
-        intent: Intent.GuildVoiceStates,
-      });
-    }
-    const session = this.voice.sessions.get(guildId);
-    if (!session) return;
-    if (from === session.channelId) {
-      session.speakingSent.delete(userId);
-      await this.voice.send(session, 13, { user_id: userId });
-    }
-    if (to === session.channelId) await this.voice.send(session, 11, { user_ids: [userId] });
+  announceVoiceMove(guildId: string, userId: string, from: string | null, to: string | null): Promise<void> {
+    return announceVoiceMove(this, guildId, userId, from, to);
   }
 
   /** MESSAGE_* dispatch, hiding content from sessions without MessageContent unless the bot is mentioned. */
@@ -388,6 +301,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
 export type { BotAudioCapture, CapturedPacket, PcmOptions } from './bot-audio.ts';
 export { Intent } from './gateway.ts';
+export type { GuildView } from './guild-view.ts';
 export type { FakeHuman, SendOptions } from './human.ts';
 export type { InteractionHandle, InteractionResponse, OptionValue } from './interaction.ts';
 export type { StoredMessage } from './message-store.ts';
