@@ -6,6 +6,7 @@ import type { GatewaySession } from '../fakes/fake-discord/gateway.ts';
 import type { FakeHuman } from '../fakes/fake-discord/index.ts';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/live-connection.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
+import { perTest } from '../helpers/per-test.ts';
 
 export interface ChaosWorld {
   w: BotWorld;
@@ -16,6 +17,11 @@ export interface ChaosWorld {
   readonly uncaught: unknown[];
   readonly unhandled: unknown[];
   stop(): Promise<void>;
+}
+
+/** One chaos world per test, stopped after it: call at the top of a file, `await chaos.start()` in a test. */
+export function useChaosWorld(): { start(options?: WorldOptions): Promise<ChaosWorld> } {
+  return perTest((options?: WorldOptions) => chaosWorld(options));
 }
 
 /** Starts a world, puts alice in voice with the bot listening, and starts watching for process faults. */

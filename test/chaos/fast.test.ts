@@ -1,25 +1,20 @@
 // Chaos, fast half (also in `npm test`): hostile input and network events mid-conversation.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostileDatagrams } from '../helpers/hostile-datagrams.ts';
 import { until } from '../helpers/wait.ts';
 import {
   assertClean,
-  type ChaosWorld,
-  chaosWorld,
   conversationWorks,
   duringSpeech,
   gatewaySession,
+  useChaosWorld,
 } from './chaos-world.ts';
 
-let c: ChaosWorld | null = null;
-afterEach(async () => {
-  await c?.stop();
-  c = null;
-});
+const chaos = useChaosWorld();
 
 describe('chaos: hostile input', () => {
   it('GIVEN every hostile datagram mid-speech THEN the conversation goes on and nothing reaches error level', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w, alice } = c;
     await duringSpeech(c, async () => {
       for (const { datagram } of hostileDatagrams(alice.ssrc).all)
@@ -31,7 +26,7 @@ describe('chaos: hostile input', () => {
   });
 
   it('GIVEN malformed Gemini frames and events mid-answer THEN the good audio plays, the turn ends and the next one works', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w, conn } = c;
     const capture = w.discord.botAudioIn(w.guild);
     conn.sendRawFrame('<html>502 Bad Gateway</html>');
@@ -45,7 +40,7 @@ describe('chaos: hostile input', () => {
 
 describe('chaos: Discord', () => {
   it('GIVEN a 429 storm on message posting THEN transcripts still arrive and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w, conn } = c;
     w.discord.rest.inject429({ route: 'POST /channels/:channel/messages', count: 4, retryAfterMs: 300 });
     conn.transcribeOutput('hello from the storm');
@@ -60,7 +55,7 @@ describe('chaos: Discord', () => {
   });
 
   it('GIVEN gateway op 7 (reconnect) mid-conversation THEN the bot resumes and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w } = c;
     const session = gatewaySession(c);
     const oldSocket = session.ws;

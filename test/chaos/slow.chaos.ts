@@ -1,28 +1,23 @@
 // Chaos, slow half (`npm run test:chaos` only): storms, slow or failing servers, a crashing worker.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toolProbes } from '../e2e/tools-probes.ts';
 import { frameLevelsDbfs } from '../fakes/audio-analysis.ts';
 import { geminiAnswer, tone } from '../fakes/tones.ts';
 import { until } from '../helpers/wait.ts';
 import {
   assertClean,
-  type ChaosWorld,
-  chaosWorld,
   conversationWorks,
   duringSpeech,
   gatewaySession,
   nextConnection,
+  useChaosWorld,
 } from './chaos-world.ts';
 
-let c: ChaosWorld | null = null;
-afterEach(async () => {
-  await c?.stop();
-  c = null;
-});
+const chaos = useChaosWorld();
 
 describe('chaos: Discord', () => {
   it('GIVEN a 502 storm on message posting THEN each failing write is logged once (warn), later transcripts arrive and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w, conn } = c;
     w.discord.rest.inject429({ route: 'POST /channels/:channel/messages', count: 12, status: 502 });
     conn.transcribeOutput('lost in the storm');
@@ -50,7 +45,7 @@ describe('chaos: Discord', () => {
   });
 
   it('GIVEN 10 % random packet loss THEN most of the speech reaches Gemini and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { alice, conn } = c;
     const said = await alice.say(tone(440, 3_000), { faults: { lossRate: 0.1, seed: 14 } });
     await conn.waitForAudioStreamEnd(1, 10_000);
@@ -69,7 +64,7 @@ describe('chaos: Discord', () => {
   });
 
   it('GIVEN gateway op 9 (invalid session) mid-conversation THEN the bot identifies again and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w } = c;
     const session = gatewaySession(c);
     await duringSpeech(c, () => w.discord.gateway.send(session, { op: 9, d: false }));
@@ -83,7 +78,7 @@ describe('chaos: Discord', () => {
   });
 
   it('GIVEN a voice server update mid-speech THEN the bot reconnects voice and the conversation goes on', async () => {
-    c = await chaosWorld();
+    const c = await chaos.start();
     const { w } = c;
     const state = w.discord.botVoiceState(w.guild);
     if (!state) throw new Error('the bot is not in voice');
@@ -106,7 +101,7 @@ describe('chaos: Discord', () => {
 describe('chaos: Gemini', () => {
   it('GIVEN Gemini closes (1011) during a tool call THEN the bot resumes and the conversation goes on', async () => {
     const probes = toolProbes();
-    c = await chaosWorld({ bot: { extraTools: probes.tools } });
+    const c = await chaos.start({ bot: { extraTools: probes.tools } });
     const first = c.conn;
     const handle = first.sendResumptionHandle();
     void first.callTool('slow_task', {});
@@ -122,7 +117,7 @@ describe('chaos: Gemini', () => {
 
   it('GIVEN setupComplete only after 8 s THEN /join still succeeds and the conversation works', async () => {
     const startedAt = performance.now();
-    c = await chaosWorld({ gemini: { setupLatencyMs: 8_000 } });
+    const c = await chaos.start({ gemini: { setupLatencyMs: 8_000 } });
     expect(performance.now() - startedAt).toBeGreaterThan(8_000);
     await conversationWorks(c);
     assertClean(c);
@@ -131,7 +126,7 @@ describe('chaos: Gemini', () => {
 
 describe('chaos: the bot itself', () => {
   it('GIVEN the audio worker dies mid-answer THEN the answer goes on inline and the conversation works', async () => {
-    c = await chaosWorld({
+    const c = await chaos.start({
       bot: { audioWorkerUrl: new URL('./crashing-audio-worker.ts', import.meta.url) },
     });
     const { w, conn } = c;

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { afterEach } from 'vitest';
 import { type BotOptions, type RunningBot, startBot } from '../../src/bot.ts';
 import { type Config, parseConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/log.ts';
@@ -14,6 +13,7 @@ import {
   startFakeDiscord,
 } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, type FakeGeminiOptions, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+import { perTest } from '../helpers/per-test.ts';
 import { until } from '../helpers/wait.ts';
 
 /** Shaped like a real token so config validation accepts it; it only ever reaches the fake. */
@@ -106,19 +106,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<BotWorld> 
  * registers the afterEach, and `await worlds.start(options)` inside a test starts the world.
  */
 export function useBotWorld(): { start(options?: WorldOptions): Promise<BotWorld> } {
-  let current: BotWorld | null = null;
-  afterEach(async () => {
-    const world = current;
-    current = null;
-    await world?.stop();
-  });
-  return {
-    async start(options) {
-      await current?.stop();
-      current = await startWorld(options);
-      return current;
-    },
-  };
+  return perTest((options?: WorldOptions) => startWorld(options));
 }
 
 /**
