@@ -17,6 +17,8 @@ import { Traffic, type TrafficMode } from './load/traffic.ts';
 const STEPS = (process.env.LOAD_STEPS ?? '1,10,25,50,75,100,150').split(',').map(Number);
 const MODE = (process.env.LOAD_MODE ?? 'duplex') as TrafficMode;
 if (MODE !== 'duplex' && MODE !== 'turns') throw new Error('LOAD_MODE must be duplex or turns');
+/** Extra Node flags for the bot, e.g. LOAD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile it. */
+const NODE_ARGS = (process.env.LOAD_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const LAG_LIMIT_MS = 20;
 const WARMUP_MS = 3_000;
 const WINDOW_MS = 10_000;
@@ -29,6 +31,8 @@ const CLOCK_TICKS_PER_S = 100;
 interface Row {
   n: number;
   botCpuPct: number;
+  /** The event loop's thread alone; the rest is the audio worker, GC and libuv threads. */
+  mainCpuPct: number;
   perGuildPct: number;
   lagP50: number;
   lagP99: number;
@@ -42,8 +46,9 @@ interface Row {
   load: number;
 }
 
-function procCpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+/** CPU seconds of the whole process, or with `thread` of that one thread (the main thread's id is the pid). */
+function procCpuSeconds(pid: number, thread?: number): number {
+  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 and 15 (utime, stime), counted after "pid (comm) ": indexes 11 and 12 here.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
@@ -61,6 +66,7 @@ const bot = startChildBot(
   'src/main.ts',
   { ...botEnv(discord, gemini, dataDir), METRICS_PORT: String(metricsPort), MAX_LIVE_SESSIONS: '10000' },
   dataDir,
+  NODE_ARGS,
 );
 const pid = bot.child.pid ?? 0;
 const traffic = new Traffic(discord, gemini, MODE);
@@ -84,6 +90,7 @@ async function measure(n: number): Promise<Row> {
   await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
   const before = await scrapeMetrics(metricsPort); // also resets the bot's lag window
   const cpu0 = procCpuSeconds(pid);
+  const main0 = procCpuSeconds(pid, pid);
   const fakesCpu0 = process.cpuUsage();
   const t0 = performance.now();
   fakesLag.reset();
@@ -91,12 +98,14 @@ async function measure(n: number): Promise<Row> {
   const after = await scrapeMetrics(metricsPort);
   const seconds = (performance.now() - t0) / 1000;
   const botCpuPct = ((procCpuSeconds(pid) - cpu0) / seconds) * 100;
+  const mainCpuPct = ((procCpuSeconds(pid, pid) - main0) / seconds) * 100;
   const fakesCpu = process.cpuUsage(fakesCpu0);
   const rate = (name: string) => (after(name) - before(name)) / seconds / n;
   const lag = (q: string) => after(`voicebot_event_loop_lag_seconds{quantile="${q}"}`) * 1000;
   return {
     n,
     botCpuPct,
+    mainCpuPct,
     perGuildPct: botCpuPct / n,
     lagP50: lag('0.5'),
     lagP99: lag('0.99'),
@@ -113,12 +122,12 @@ async function measure(n: number): Promise<Row> {
 function printTable(): void {
   const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '—');
   console.log(
-    '\n|   N | bot CPU % | CPU %/guild | lag p50 ms | lag p99 ms | lag max ms | RSS MB | up fps/guild | down pps/guild | fakes CPU % | fakes lag p99 ms | load avg |',
+    '\n|   N | bot CPU % | main thread % | CPU %/guild | lag p50 ms | lag p99 ms | lag max ms | RSS MB | up fps/guild | down pps/guild | fakes CPU % | fakes lag p99 ms | load avg |',
   );
-  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) {
     console.log(
-      `| ${r.n} | ${f(r.botCpuPct)} | ${f(r.perGuildPct, 2)} | ${f(r.lagP50)} | ${f(r.lagP99)} | ${f(r.lagMax)} | ${f(r.rssMb, 0)} | ${f(r.upFps)} | ${f(r.downPps)} | ${f(r.fakesCpuPct)} | ${f(r.fakesLagP99)} | ${f(r.load, 2)} |`,
+      `| ${r.n} | ${f(r.botCpuPct)} | ${f(r.mainCpuPct)} | ${f(r.perGuildPct, 2)} | ${f(r.lagP50)} | ${f(r.lagP99)} | ${f(r.lagMax)} | ${f(r.rssMb, 0)} | ${f(r.upFps)} | ${f(r.downPps)} | ${f(r.fakesCpuPct)} | ${f(r.fakesLagP99)} | ${f(r.load, 2)} |`,
     );
   }
 }
@@ -166,6 +175,10 @@ console.log(
   `\nlargest N with bot event-loop lag p99 < ${LAG_LIMIT_MS} ms: ${passing.at(-1) ?? 'none'} (${stopReason})`,
 );
 console.log(`mode: ${MODE}; ${cpus().length} CPUs; node ${process.version}`);
+const frames = traffic.botFrames;
+console.log(
+  `DAVE: the humans sent ${traffic.e2eeFrames} E2EE frames; the bot sent ${frames.e2ee} E2EE, ${frames.passthrough} plain, ${frames.silence} silence frames`,
+);
 console.log(
   'Bot: one process (src/main.ts), CPU from /proc/<pid>/stat, lag and RSS from its /metrics. Fakes and traffic in the bench process (its CPU shown apart).',
 );

@@ -25,7 +25,7 @@ interface Talker {
   /** Offset of this guild's turn cycle (frames). */
   phase: number;
   channelId: string;
-  packets: readonly Uint8Array[];
+  packets: readonly Buffer[];
   session: VoiceSession | undefined;
   next: number;
   seq: number;
@@ -34,13 +34,13 @@ interface Talker {
 }
 
 /** One second of a tone as Opus packets, encoded once and looped (the humans' encoding costs nothing then). */
-function opusLoop(freqHz: number): Uint8Array[] {
+function opusLoop(freqHz: number): Buffer[] {
   const encoder = new Encoder({ channels: 2, sample_rate: 48_000, application: 'voip' });
   const clip = tone(freqHz, 1000, { amplitudeDbfs: -18 }).samples;
-  const packets: Uint8Array[] = [];
+  const packets: Buffer[] = [];
   for (let f = 0; f < 50; f++) {
     packets.push(
-      Uint8Array.from(encoder.encode(clip.subarray(f * FRAME_SAMPLES * 2, (f + 1) * FRAME_SAMPLES * 2))),
+      Buffer.from(encoder.encode(clip.subarray(f * FRAME_SAMPLES * 2, (f + 1) * FRAME_SAMPLES * 2))),
     );
   }
   return packets;
@@ -62,12 +62,15 @@ export class Traffic {
   #timer: NodeJS.Timeout | null = null;
   #startedAt = 0;
   #ticks = 0;
-  /** Bot packets the fake received / audio ms Gemini received, since start. */
-  botPackets = 0;
+  /** Audio ms Gemini received / the humans' frames sent DAVE-encrypted, since start. */
   geminiAudioMs = 0;
+  e2eeFrames = 0;
 
   constructor(discord: FakeDiscord, gemini: FakeGemini, mode: TrafficMode) {
     this.#discord = discord;
+    // The fake only counts the bot's frames (no E2EE decrypt and Opus decode per frame), so the
+    // load generator's CPU is spent on the humans and Gemini, not on listening.
+    discord.voice.udp.botAudioMode = 'count';
     this.#mode = mode;
     this.#gemini = gemini;
     const pcm = geminiAnswer(500, 100);
@@ -130,8 +133,12 @@ export class Traffic {
       t.session = this.#discord.voice.readySessionIn(t.channelId);
     const session = t.session;
     if (!session?.secretKey || !session.botAddress) return;
-    const payload = t.packets[t.next % t.packets.length] ?? new Uint8Array();
+    const opus = t.packets[t.next % t.packets.length] ?? Buffer.alloc(0);
     t.next++;
+    // Real clients E2EE-encrypt every frame in a DAVE call, so the bot's decrypt is part of the load.
+    const dave = t.human.dave;
+    const payload = dave ? dave.encrypt(opus) : opus;
+    if (dave) this.e2eeFrames++;
     t.nonce = (t.nonce + 1) >>> 0;
     const datagram = encryptRtp(
       { seq: t.seq, timestamp: t.timestamp, ssrc: t.human.ssrc },
@@ -144,11 +151,12 @@ export class Traffic {
     void this.#discord.voice.udp.send(datagram, session.botAddress);
   }
 
+  /** The bot's voice frames the fake received, by kind. */
+  get botFrames(): Readonly<Record<string, number>> {
+    return this.#discord.voice.udp.botFrameCounts;
+  }
+
   #trim(): void {
-    const all = this.#discord.botAudio;
-    this.botPackets += all.packets.length;
-    all.packets.length = 0;
-    for (const guild of this.#discord.world.guilds.keys()) this.#discord.botAudioIn(guild).packets.length = 0;
     for (const conn of this.#gemini.connections) trimConnection(conn, this);
   }
 }

@@ -5,6 +5,7 @@ import { Decoder } from '@evan/opus';
 import { BotAudioCapture, CHANNELS, SAMPLE_RATE_HZ } from './bot-audio.ts';
 import { type BotFrame, readBotFrame } from './dave/bot-frames.ts';
 import type { DaveCall } from './dave/call.ts';
+import { type FrameKind, frameKind } from './dave/frame-check.ts';
 import { type DecryptedRtp, decryptRtp, isRtp } from './rtp.ts';
 
 export interface UdpPeer {
@@ -28,6 +29,13 @@ const KEEPALIVE_BYTES = 8;
 const RETRY_EVERY_MS = 5;
 const RETRY_FOR_MS = 3000;
 
+/**
+ * 'record' (tests): every frame E2EE-decrypted by each human, Opus-decoded and kept.
+ * 'count' (load benches): transport-decrypted and classified only, so the fake's own cost of
+ * reading the bot stays small next to the bot's; what the bot must do is the same in both.
+ */
+export type BotAudioMode = 'record' | 'count';
+
 interface HeldFrame {
   session: UdpSessionView;
   rtp: DecryptedRtp;
@@ -47,6 +55,9 @@ export class VoiceUdp {
   #socket: Socket | null = null;
   /** Count of keep-alive datagrams from the bot (echoed like Discord does). */
   keepAlives = 0;
+  botAudioMode: BotAudioMode = 'record';
+  /** With 'count': the bot's frames by kind since start. */
+  readonly botFrameCounts: Record<FrameKind, number> = { e2ee: 0, passthrough: 0, silence: 0 };
 
   constructor(
     findSession: (ssrc: number) => UdpSessionView | undefined,
@@ -125,6 +136,10 @@ export class VoiceUdp {
       rtp = decryptRtp(msg, session.secretKey);
     } catch {
       this.#fail(`voice udp: could not decrypt the bot's RTP packet (ssrc ${ssrc})`);
+      return;
+    }
+    if (this.botAudioMode === 'count') {
+      this.botFrameCounts[frameKind(rtp.payload)]++;
       return;
     }
     this.#held.push({ session, rtp, arrivalMs });
