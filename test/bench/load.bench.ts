@@ -48,7 +48,10 @@ interface Row {
 
 /** CPU seconds of the whole process, or with `thread` of that one thread (the main thread's id is the pid). */
 function procCpuSeconds(pid: number, thread?: number): number {
-  const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, 'utf8');
+  const stat = readFileSync(
+    thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`,
+    'utf8',
+  );
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // Fields 14 and 15 (utime, stime), counted after "pid (comm) ": indexes 11 and 12 here.
   return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_S;
