@@ -10,6 +10,8 @@ import { DISCORD_CHANNELS, DISCORD_FRAME_SAMPLES, DISCORD_SAMPLE_RATE_HZ } from 
 import { BotError } from '../errors.ts';
 import { concealmentPacket } from './concealment-packet.ts';
 import {
+  type DecoderOutput,
+  DISCORD_PCM,
   OPUS_DEFAULT_BITRATE_BPS,
   OPUS_MAX_BITRATE_BPS,
   OPUS_MIN_BITRATE_BPS,
@@ -36,9 +38,13 @@ function destroyed(): BotError {
 }
 
 class EvanOpusDecoder implements OpusDecoder {
-  #decoder: Decoder | null = new Decoder({ channels: DISCORD_CHANNELS, sample_rate: DISCORD_SAMPLE_RATE_HZ });
+  #decoder: Decoder | null;
   /** TOC byte of the last good packet, so concealment continues in the same mode. */
   #lastToc: number | null = null;
+
+  constructor(output: DecoderOutput) {
+    this.#decoder = new Decoder({ channels: output.channels, sample_rate: output.sampleRateHz });
+  }
 
   decode(packet: Uint8Array): Int16Array {
     const decoder = this.#decoder;
@@ -124,8 +130,8 @@ export function createEvanOpusCodec(): OpusCodec {
   const backend = 'drop' in Decoder.prototype ? 'wasm' : 'native';
   return {
     name: `@evan/opus ${backend}`,
-    createDecoder: function createDecoder(): OpusDecoder {
-      return new EvanOpusDecoder();
+    createDecoder: function createDecoder(output: DecoderOutput = DISCORD_PCM): OpusDecoder {
+      return new EvanOpusDecoder(output);
     },
     createEncoder: function createEncoder(options: OpusEncoderOptions = {}): OpusEncoder {
       return new EvanOpusEncoder(

@@ -1,4 +1,5 @@
 // Messages between the main thread and the audio worker (structured-clone friendly, one shape each).
+// Both sides post arrays of them (see post-batcher.ts), their payloads sharing transferred buffers.
 
 export type ToWorker =
   | { t: 'up'; ch: number; user: string; packet: Uint8Array }

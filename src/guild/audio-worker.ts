@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createOpusCodec } from '../codec/create-opus-codec.ts';
 import type { FromWorker, ToWorker } from './audio-worker-protocol.ts';
+import { PostBatcher } from './post-batcher.ts';
 import { ReplyEncoder } from './reply-encoder.ts';
 import { SpeakerDecoders } from './speaker-decoders.ts';
 
@@ -12,32 +13,21 @@ const codec = createOpusCodec();
 const decoders = new SpeakerDecoders(codec);
 const encoders = new Map<number, ReplyEncoder>();
 
-function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
-  port?.postMessage(message, transfer);
-}
-
-/** A view that owns its whole buffer can be transferred; anything else is copied first. */
-function owned<T extends Uint8Array | Int16Array>(view: T): T {
-  const whole = view.byteOffset === 0 && view.byteLength === view.buffer.byteLength;
-  if (whole && view.buffer instanceof ArrayBuffer) return view;
-  return (view instanceof Uint8Array ? new Uint8Array(view) : new Int16Array(view)) as T;
-}
+/** Results of one incoming batch go back as one batch, posted when the batch is done. */
+const out = new PostBatcher<FromWorker>((messages, transfer) => port?.postMessage(messages, transfer), {
+  autoFlush: false,
+});
 
 function sendPackets(ch: number, gen: number, encoded: Uint8Array[], flushed: boolean): void {
   if (encoded.length === 0 && !flushed) return;
-  const packets = encoded.map(owned);
-  send(
-    { t: 'packets', ch, gen, packets, flushed },
-    packets.map((p) => p.buffer as ArrayBuffer),
-  );
+  out.add({ t: 'packets', ch, gen, packets: encoded.map((p) => out.arena.copy(p)), flushed });
 }
 
 function handle(m: ToWorker): void {
   switch (m.t) {
     case 'up': {
       const decoded = decoders.decode(`${m.ch}:${m.user}`, m.packet);
-      const pcm = owned(decoded.pcm);
-      send({ t: 'decoded', ch: m.ch, user: m.user, pcm, bad: decoded.bad }, [pcm.buffer as ArrayBuffer]);
+      out.add({ t: 'decoded', ch: m.ch, user: m.user, pcm: out.arena.copy(decoded.pcm), bad: decoded.bad });
       return;
     }
     case 'upForget':
@@ -69,11 +59,14 @@ function handle(m: ToWorker): void {
   }
 }
 
-port.on('message', (message: ToWorker) => {
-  try {
-    handle(message);
-  } catch (error) {
-    // One bad message must not take every guild's audio down: report it and keep serving.
-    send({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
+port.on('message', (batch: ToWorker[]) => {
+  for (const message of batch) {
+    try {
+      handle(message);
+    } catch (error) {
+      // One bad message must not take every guild's audio down: report it and keep serving.
+      out.add({ t: 'failed', message: error instanceof Error ? error.message : String(error) });
+    }
   }
+  out.flush();
 });

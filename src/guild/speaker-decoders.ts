@@ -1,6 +1,5 @@
-// Per-speaker Opus decode → 48 kHz stereo → 16 kHz mono, the CPU-heavy half of the uplink.
-import { Downsampler48kStereoTo16kMono } from '../audio/downsampler.ts';
-import type { OpusCodec, OpusDecoder } from '../codec/opus-codec.ts';
+// Per-speaker Opus decode straight to 16 kHz mono (Gemini's input), the CPU-heavy half of the uplink.
+import { GEMINI_INPUT_PCM, type OpusCodec, type OpusDecoder } from '../codec/opus-codec.ts';
 
 export interface DecodedAudio {
   /** 16 kHz mono for 20 ms of speech (or the concealment of an undecodable packet). */
@@ -10,44 +9,39 @@ export interface DecodedAudio {
 }
 
 /**
- * One decoder and downsampler per speaker, keyed by any string. Synchronous and self-contained so
- * it can run on the main thread or inside the audio worker unchanged.
+ * One decoder per speaker, keyed by any string, each decoding at 16 kHz mono: libopus band-limits
+ * and downmixes inside the codec, so no 48 kHz stereo PCM or resampling filter is needed (see
+ * GEMINI_INPUT_PCM). Synchronous and self-contained so it can run on the main thread or inside the
+ * audio worker unchanged.
  */
 export class SpeakerDecoders {
   readonly #codec: OpusCodec;
-  readonly #speakers = new Map<
-    string,
-    { decoder: OpusDecoder; downsampler: Downsampler48kStereoTo16kMono }
-  >();
+  readonly #decoders = new Map<string, OpusDecoder>();
 
   constructor(codec: OpusCodec) {
     this.#codec = codec;
   }
 
   decode(key: string, packet: Uint8Array): DecodedAudio {
-    let speaker = this.#speakers.get(key);
-    if (!speaker) {
-      speaker = { decoder: this.#codec.createDecoder(), downsampler: new Downsampler48kStereoTo16kMono() };
-      this.#speakers.set(key, speaker);
+    let decoder = this.#decoders.get(key);
+    if (!decoder) {
+      decoder = this.#codec.createDecoder(GEMINI_INPUT_PCM);
+      this.#decoders.set(key, decoder);
     }
-    let pcm48: Int16Array;
-    let bad = false;
     try {
-      pcm48 = speaker.decoder.decode(packet);
+      return { pcm: decoder.decode(packet), bad: false };
     } catch {
-      bad = true;
-      pcm48 = speaker.decoder.conceal();
+      return { pcm: decoder.conceal(), bad: true };
     }
-    return { pcm: speaker.downsampler.process(pcm48), bad };
   }
 
   forget(key: string): void {
-    this.#speakers.get(key)?.decoder.destroy();
-    this.#speakers.delete(key);
+    this.#decoders.get(key)?.destroy();
+    this.#decoders.delete(key);
   }
 
   /** Forgets every key starting with `prefix` (one guild's speakers). */
   forgetAll(prefix = ''): void {
-    for (const key of [...this.#speakers.keys()]) if (key.startsWith(prefix)) this.forget(key);
+    for (const key of [...this.#decoders.keys()]) if (key.startsWith(prefix)) this.forget(key);
   }
 }

@@ -11,6 +11,7 @@ import {
   type UplinkDecoding,
 } from './audio-offload.ts';
 import type { FromWorker, ToWorker } from './audio-worker-protocol.ts';
+import { PostBatcher } from './post-batcher.ts';
 
 interface Channel {
   onDecoded?: OnDecoded;
@@ -30,6 +31,7 @@ export class WorkerAudio implements AudioOffload {
   readonly #channels = new Map<number, Channel>();
   readonly #inline: AudioOffload;
   readonly #log: Logger;
+  readonly #out: PostBatcher<ToWorker>;
   #nextChannel = 1;
   #dead = false;
 
@@ -38,9 +40,14 @@ export class WorkerAudio implements AudioOffload {
     this.#log = log;
     this.#inline = inlineAudio(codec);
     this.#worker = new Worker(workerUrl);
+    this.#out = new PostBatcher((messages, transfer) => this.#postNow(messages, transfer), {
+      autoFlush: true,
+    });
     // The worker must never keep a finished process alive.
     this.#worker.unref();
-    this.#worker.on('message', (message: FromWorker) => this.#onMessage(message));
+    this.#worker.on('message', (batch: FromWorker[]) => {
+      for (const message of batch) this.#onMessage(message);
+    });
     this.#worker.on('error', (error) => this.#die(error));
     this.#worker.on('exit', (code) => {
       if (!this.#dead) this.#die(new Error(`audio worker exited with code ${code}`));
@@ -61,10 +68,9 @@ export class WorkerAudio implements AudioOffload {
     return {
       push: (user, packet) => {
         if (this.#dead) return local().push(user, packet);
-        // A copy with its own buffer: receiver packets are views into Node's pooled buffers, which
-        // cannot be transferred (and cloning a view would copy the whole pool).
-        const copy = new Uint8Array(packet);
-        this.#post({ t: 'up', ch, user, packet: copy }, [copy.buffer]);
+        // Copied into the batch's arena: receiver packets are views into Node's pooled buffers,
+        // which cannot be transferred (and cloning a view would copy the whole pool).
+        this.#post({ t: 'up', ch, user, packet: this.#out.arena.copy(packet) });
       },
       forget: (user) => (this.#dead ? local().forget(user) : this.#post({ t: 'upForget', ch, user })),
       close: () => {
@@ -87,8 +93,7 @@ export class WorkerAudio implements AudioOffload {
     return {
       push: (pcm24k) => {
         if (this.#dead) return local().push(pcm24k);
-        const copy = new Int16Array(pcm24k);
-        this.#post({ t: 'down', ch, gen: channel.gen, pcm: copy }, [copy.buffer]);
+        this.#post({ t: 'down', ch, gen: channel.gen, pcm: this.#out.arena.copy(pcm24k) });
       },
       flush: () => (this.#dead ? local().flush() : this.#post({ t: 'downFlush', ch, gen: channel.gen })),
       reset: () => {
@@ -106,6 +111,7 @@ export class WorkerAudio implements AudioOffload {
 
   async close(): Promise<void> {
     this.#dead = true;
+    this.#out.drop();
     this.#channels.clear();
     await this.#worker.terminate();
   }
@@ -116,9 +122,14 @@ export class WorkerAudio implements AudioOffload {
     return ch;
   }
 
-  #post(message: ToWorker, transfer: ArrayBuffer[] = []): void {
+  #post(message: ToWorker): void {
+    this.#out.add(message);
+  }
+
+  #postNow(messages: ToWorker[], transfer: ArrayBuffer[]): void {
+    if (this.#dead) return;
     try {
-      this.#worker.postMessage(message, transfer);
+      this.#worker.postMessage(messages, transfer);
     } catch (error) {
       // Only a programming error gets here (an untransferable buffer); keep audio going inline.
       this.#die(error instanceof Error ? error : new Error(String(error)));

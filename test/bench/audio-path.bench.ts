@@ -1,12 +1,15 @@
 // Bench of the audio path per 20 ms frame: Opus, resamplers, mixer, full uplink/downlink, guilds per core.
 import { Encoder } from '@evan/opus';
 import { Rechunker } from '../../src/audio/chunker.ts';
-import { Downsampler48kStereoTo16kMono } from '../../src/audio/downsampler.ts';
 import { Mixer } from '../../src/audio/mixer.ts';
-import { DISCORD_FRAME_SAMPLES, GEMINI_OUTPUT_FRAME_SAMPLES } from '../../src/audio/pcm.ts';
+import {
+  DISCORD_FRAME_SAMPLES,
+  GEMINI_INPUT_FRAME_SAMPLES,
+  GEMINI_OUTPUT_FRAME_SAMPLES,
+} from '../../src/audio/pcm.ts';
 import { Upsampler24kMonoTo48kStereo } from '../../src/audio/upsampler.ts';
 import { createOpusCodec } from '../../src/codec/create-opus-codec.ts';
-import type { OpusCodec } from '../../src/codec/opus-codec.ts';
+import { GEMINI_INPUT_PCM, type OpusCodec } from '../../src/codec/opus-codec.ts';
 import { interleave, speechLike } from '../helpers/signal-tools.ts';
 import {
   type BenchSuite,
@@ -61,10 +64,9 @@ interface Guild {
   downlink(frame: number): void;
 }
 
-/** One guild: 3 speakers decoded, downsampled, mixed, chunked and base64'd; 1 reply upsampled and encoded. */
+/** One guild: 3 speakers decoded to 16 kHz mono, mixed, chunked and base64'd; 1 reply upsampled and encoded. */
 function buildGuild(codec: OpusCodec, speakerPackets: Uint8Array[][], reply24k: Int16Array[]): Guild {
-  const decoders = speakerPackets.map(() => codec.createDecoder());
-  const downsamplers = speakerPackets.map(() => new Downsampler48kStereoTo16kMono());
+  const decoders = speakerPackets.map(() => codec.createDecoder(GEMINI_INPUT_PCM));
   const mixer = new Mixer();
   const mixed = new Int16Array(mixer.frameSamples);
   const rechunker = new Rechunker(GEMINI_CHUNK_SAMPLES);
@@ -75,8 +77,7 @@ function buildGuild(codec: OpusCodec, speakerPackets: Uint8Array[][], reply24k: 
   return {
     uplink(frame) {
       for (let s = 0; s < decoders.length; s++) {
-        const pcm = decoders[s]!.decode(speakerPackets[s]![frame % CLIP_FRAMES]!);
-        mono[s] = downsamplers[s]!.process(pcm);
+        mono[s] = decoders[s]!.decode(speakerPackets[s]![frame % CLIP_FRAMES]!);
       }
       mixer.mix(mono, undefined, mixed);
       for (const chunk of rechunker.push(mixed)) {
@@ -130,13 +131,19 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   const up = new Upsampler24kMonoTo48kStereo();
   for (const frame of reply24k) upsampledReply.push(up.process(frame));
 
-  const decoder = codec.createDecoder();
-  const decodeCelt = measure(`[${codec.name}] decode, client voip 64 kb/s (CELT) packets`, (f) =>
+  const decoder = codec.createDecoder(GEMINI_INPUT_PCM);
+  const decodeCelt = measure(`[${codec.name}] decode to 16k mono, client voip 64 kb/s (CELT) packets`, (f) =>
     consume(decoder.decode(celtPackets[f % CLIP_FRAMES]!)),
   );
-  const decoderHybrid = codec.createDecoder();
-  const decodeHybrid = measure(`[${codec.name}] decode, client voip 32 kb/s (hybrid) packets`, (f) =>
-    consume(decoderHybrid.decode(hybridPackets[f % CLIP_FRAMES]!)),
+  const decoderHybrid = codec.createDecoder(GEMINI_INPUT_PCM);
+  const decodeHybrid = measure(
+    `[${codec.name}] decode to 16k mono, client voip 32 kb/s (hybrid) packets`,
+    (f) => consume(decoderHybrid.decode(hybridPackets[f % CLIP_FRAMES]!)),
+  );
+  // What the fakes' humans do, and what the bot did before it decoded straight to 16 kHz mono.
+  const decoder48 = codec.createDecoder();
+  const decode48 = measure(`[${codec.name}] decode to 48k stereo, client voip 64 kb/s (CELT) packets`, (f) =>
+    consume(decoder48.decode(celtPackets[f % CLIP_FRAMES]!)),
   );
   const decoderAudio = codec.createDecoder();
   const decodeAudio = measure(`[${codec.name}] decode, audio-mode 64 kb/s packets`, (f) =>
@@ -157,7 +164,7 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   );
   const uplinkCelt = perSpeaker(
     measure('uplink', (f) => celtGuild.uplink(f)),
-    `[${codec.name}] UPLINK per speaker, CELT packets (decode+down+mix/3+base64)`,
+    `[${codec.name}] UPLINK per speaker, CELT packets (decode+mix/3+base64)`,
   );
   const guild = buildGuild(
     codec,
@@ -166,18 +173,19 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   );
   const uplink = perSpeaker(
     measure('uplink', (f) => guild.uplink(f)),
-    `[${codec.name}] UPLINK per speaker, hybrid packets (decode+down+mix/3+base64)`,
+    `[${codec.name}] UPLINK per speaker, hybrid packets (decode+mix/3+base64)`,
   );
   const downlink = measure(`[${codec.name}] DOWNLINK per reply (up+encode)`, (f) => guild.downlink(f));
   const wholeGuild = measure(`[${codec.name}] GUILD (3 hybrid speakers + 1 reply)`, (f) => {
     guild.uplink(f);
     guild.downlink(f);
   });
-  for (const d of [decoder, decoderHybrid, decoderAudio]) d.destroy();
+  for (const d of [decoder, decoderHybrid, decoder48, decoderAudio]) d.destroy();
   encoder.destroy();
   return [
     decodeCelt,
     decodeHybrid,
+    decode48,
     decodeAudio,
     encode,
     encodeMono,
@@ -197,12 +205,8 @@ export const audioPathBench: BenchSuite = {
       GEMINI_OUTPUT_FRAME_SAMPLES,
     );
 
-    const down = new Downsampler48kStereoTo16kMono();
-    const downsample = measure('downsample 48k stereo → 16k mono', (f) =>
-      consume(down.process(speakers[0]![f % CLIP_FRAMES]!)),
-    );
-    const monoFrames = speakers.map((pcm) =>
-      pcm.map((frame) => new Downsampler48kStereoTo16kMono().process(frame)),
+    const monoFrames = speakers.map((_, s) =>
+      frames(speechLike(16_000, GEMINI_INPUT_FRAME_SAMPLES * CLIP_FRAMES, s + 1), GEMINI_INPUT_FRAME_SAMPLES),
     );
     const mixer = new Mixer();
     const mixed = new Int16Array(mixer.frameSamples);
@@ -221,7 +225,7 @@ export const audioPathBench: BenchSuite = {
     );
 
     const shipped = createOpusCodec();
-    const rows = [downsample, mix, base64, upsample, ...benchCodec(shipped, speakers, reply24k)];
+    const rows = [mix, base64, upsample, ...benchCodec(shipped, speakers, reply24k)];
     rows.push(...benchCodec(createFixedOpusscriptCodec(), speakers, reply24k));
     console.log(formatTable(rows));
 

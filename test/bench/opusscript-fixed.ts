@@ -5,7 +5,14 @@
 // project does not ship this; it exists so `npm run bench` can compare it with @evan/opus.
 import { createRequire } from 'node:module';
 import { concealmentPacket } from '../../src/codec/concealment-packet.ts';
-import type { OpusCodec, OpusDecoder, OpusEncoder, OpusEncoderOptions } from '../../src/codec/opus-codec.ts';
+import {
+  type DecoderOutput,
+  DISCORD_PCM,
+  type OpusCodec,
+  type OpusDecoder,
+  type OpusEncoder,
+  type OpusEncoderOptions,
+} from '../../src/codec/opus-codec.ts';
 import { BotError } from '../../src/errors.ts';
 
 interface Handler {
@@ -40,10 +47,12 @@ class Instance {
   readonly handler: Handler;
   readonly pcmPtr: number;
   readonly packetPtr: number;
+  readonly channels: number;
 
-  constructor(module: WasmModule) {
+  constructor(module: WasmModule, output: DecoderOutput = DISCORD_PCM) {
     this.module = module;
-    this.handler = new module.OpusScriptHandler(48_000, 2, APPLICATION_AUDIO);
+    this.channels = output.channels;
+    this.handler = new module.OpusScriptHandler(output.sampleRateHz, output.channels, APPLICATION_AUDIO);
     this.pcmPtr = module._malloc(ENCODE_INPUT_BYTES);
     this.packetPtr = module._malloc(MAX_PACKET_BYTES);
   }
@@ -52,7 +61,7 @@ class Instance {
     this.module.HEAPU8.set(packet, this.packetPtr);
     const samples = this.handler._decode(this.packetPtr, packet.length, this.pcmPtr);
     if (samples < 0) throw new BotError('OPUS_BAD_PACKET', `opusscript error ${samples}`);
-    const bytes = this.module.HEAPU8.slice(this.pcmPtr, this.pcmPtr + samples * 4);
+    const bytes = this.module.HEAPU8.slice(this.pcmPtr, this.pcmPtr + samples * this.channels * 2);
     return new Int16Array(bytes.buffer);
   }
 
@@ -77,8 +86,8 @@ export function createFixedOpusscriptCodec(): OpusCodec {
   const module = factory();
   return {
     name: 'opusscript wasm (corrected binding)',
-    createDecoder(): OpusDecoder {
-      const instance = new Instance(module);
+    createDecoder(output: DecoderOutput = DISCORD_PCM): OpusDecoder {
+      const instance = new Instance(module, output);
       let lastToc: number | null = null;
       return {
         decode(packet) {
