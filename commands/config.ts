@@ -23,6 +23,8 @@ import {
   END_OF_TURN_HOLD_MAX_MS,
   END_OF_TURN_HOLD_MIN_MS,
   IDLE_LEAVE_MAX_SECONDS,
+  NOT_READ_SENTENCE,
+  NOT_SAVED_SENTENCE,
   PERSONA_MAX_CHARS,
   PREBUILT_VOICES,
   SETTING_KEYS,
@@ -31,6 +33,7 @@ import {
   type SettingsPatch,
   type Store,
   type TurnTaking,
+  unlessUnavailable,
   VAD_SENSITIVITIES,
   type VadSensitivity,
   type VoiceName,
@@ -236,7 +239,7 @@ export const configCommand: Command<ConfigServices> = {
     const model = config.GEMINI_LIVE_MODEL;
     if (sub === 'show') {
       const text = settingsSummary(
-        await store.settings.get(guildId),
+        await unlessUnavailable(store, store.settings.get(guildId), NOT_READ_SENTENCE),
         (key) => modelDecides(key, model)?.note,
       );
       await interaction.reply({ content: text, flags: MessageFlags.Ephemeral, allowedMentions: NO_MENTIONS });
@@ -248,7 +251,7 @@ export const configCommand: Command<ConfigServices> = {
         .setLabel('Instructions for Gemini')
         .setStyle(TextInputStyle.Paragraph)
         .setMaxLength(PERSONA_MAX_CHARS)
-        .setValue((await store.settings.get(guildId)).persona)
+        .setValue((await unlessUnavailable(store, store.settings.get(guildId), NOT_READ_SENTENCE)).persona)
         .setRequired(true);
       const modal = new ModalBuilder()
         .setCustomId(PERSONA_MODAL_ID)
@@ -259,7 +262,8 @@ export const configCommand: Command<ConfigServices> = {
     }
     if (sub === 'reset') {
       const key = interaction.options.getString('setting') as SettingKey | null;
-      const settings = await (key ? store.settings.reset(guildId, key) : store.settings.reset(guildId));
+      const reset = key ? store.settings.reset(guildId, key) : store.settings.reset(guildId);
+      const settings = await unlessUnavailable(store, reset, NOT_SAVED_SENTENCE);
       const content = key
         ? confirmation([key], settings, inVoice)
         : `Every setting is back to its default.\n${whenItApplies(SETTING_KEYS, inVoice)}`;
@@ -271,7 +275,11 @@ export const configCommand: Command<ConfigServices> = {
       const decided = modelDecides(key, model);
       if (decided) throw new UserFacingError(decided.why, 'SETTING_NOT_FOR_MODEL');
     }
-    const settings = await store.settings.update(guildId, patch);
+    const settings = await unlessUnavailable(
+      store,
+      store.settings.update(guildId, patch),
+      NOT_SAVED_SENTENCE,
+    );
     const keys = Object.keys(patch) as SettingKey[];
     await interaction.reply({
       content: confirmation(keys, settings, inVoice),
@@ -286,7 +294,11 @@ export const configCommand: Command<ConfigServices> = {
     // Checked again on submit: the modal could be kept open while someone's role changes.
     requireManageGuild(interaction.member);
     const persona = interaction.fields.getTextInputValue(PERSONA_INPUT_ID);
-    const settings = await store.settings.update(interaction.guildId, { persona });
+    const settings = await unlessUnavailable(
+      store,
+      store.settings.update(interaction.guildId, { persona }),
+      NOT_SAVED_SENTENCE,
+    );
     const inVoice = sessions.get(interaction.guildId) !== undefined;
     await interaction.reply({
       content: confirmation(['persona'], settings, inVoice),

@@ -1,15 +1,11 @@
 // /optout and /optin: anyone can choose never to be heard by Gemini or shown in transcripts.
 import { MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.ts';
-import { type Store, unlessUnavailable } from '../src/store/index.ts';
+import { NOT_SAVED_SENTENCE, type Store, unlessUnavailable } from '../src/store/index.ts';
 
 export interface OptOutServices {
   store: Store;
 }
-
-/** Nothing changed, and the person must know it: an opt-out is a promise. */
-const NOT_SAVED =
-  'I could not save that: my database cannot be reached right now, so nothing changed. Please try again in a minute.';
 
 export const optOutCommand: Command<OptOutServices> = {
   data: new SlashCommandBuilder()
@@ -20,7 +16,11 @@ export const optOutCommand: Command<OptOutServices> = {
   async execute(interaction, { store }) {
     // Resolves once this process's memory has it; the store's optOut event has already told every
     // session here, and other processes hear it through the change feed.
-    const changed = await unlessUnavailable(store, store.optOuts.add(interaction.user.id), NOT_SAVED);
+    const changed = await unlessUnavailable(
+      store,
+      store.optOuts.add(interaction.user.id),
+      NOT_SAVED_SENTENCE,
+    );
     await interaction.reply({
       content: changed
         ? '🔇 Done. Your voice will not be sent to Gemini and your speech will not appear in transcripts, in any server. Use `/optin` to undo.'
@@ -37,7 +37,11 @@ export const optInCommand: Command<OptOutServices> = {
     .toJSON(),
 
   async execute(interaction, { store }) {
-    const changed = await unlessUnavailable(store, store.optOuts.remove(interaction.user.id), NOT_SAVED);
+    const changed = await unlessUnavailable(
+      store,
+      store.optOuts.remove(interaction.user.id),
+      NOT_SAVED_SENTENCE,
+    );
     await interaction.reply({
       content: changed
         ? '🎙️ Welcome back. When the bot is in your voice channel, what you say is sent to Gemini again.'

@@ -2,7 +2,7 @@
 import { InteractionContextType, MessageFlags, SlashCommandBuilder } from 'discord.js';
 import type { Command } from '../src/discord/command.ts';
 import { requireGuild } from '../src/discord/preconditions.ts';
-import type { Store, UsageDay } from '../src/store/index.ts';
+import { NOT_READ_SENTENCE, type Store, type UsageDay, unlessUnavailable } from '../src/store/index.ts';
 
 export interface UsageServices {
   store: Store;
@@ -42,11 +42,15 @@ export const usageCommand: Command<UsageServices> = {
 
   async execute(interaction, { store }) {
     const { guild } = requireGuild(interaction);
-    const budget = (await store.settings.get(guild.id)).dailyVoiceMinutes;
-    const [days, remaining] = await Promise.all([
-      store.usage.lastDays(guild.id, 7),
-      store.usage.remainingVoiceSeconds(guild.id, budget),
-    ]);
+    const read = async () => {
+      const budget = (await store.settings.get(guild.id)).dailyVoiceMinutes;
+      const [days, remaining] = await Promise.all([
+        store.usage.lastDays(guild.id, 7),
+        store.usage.remainingVoiceSeconds(guild.id, budget),
+      ]);
+      return { budget, days, remaining };
+    };
+    const { budget, days, remaining } = await unlessUnavailable(store, read(), NOT_READ_SENTENCE);
     const text = usageText(days, budget, remaining);
     await interaction.reply({ content: text, flags: MessageFlags.Ephemeral });
   },

@@ -32,5 +32,5 @@ export {
   type StoreEvents,
   type StoreHealth,
 } from './store.ts';
-export { unlessUnavailable } from './unavailable.ts';
+export { NOT_READ_SENTENCE, NOT_SAVED_SENTENCE, unlessUnavailable } from './unavailable.ts';
 export { type UsageDay, type UsageDelta, type UsageRepo, utcDay } from './usage.ts';

@@ -4,6 +4,13 @@ import type { Store } from './store.ts';
 
 export const STORE_UNAVAILABLE_CODE = 'STORE_UNAVAILABLE';
 
+/** For a change that could not be written: the person must know nothing changed. */
+export const NOT_SAVED_SENTENCE =
+  'I could not save that: my database cannot be reached right now, so nothing changed. Please try again in a minute.';
+/** For something that could not be read. */
+export const NOT_READ_SENTENCE =
+  'I cannot look that up: my database cannot be reached right now. Please try again in a minute.';
+
 /**
  * Awaits `step`. If it fails and the database is unreachable (known, or a ping fails), rejects with a
  * UserFacingError saying `sentence`; any other failure (a bug) is rethrown as it is.

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STORE_UNAVAILABLE_MESSAGE } from '../../src/guild/session-launcher.ts';
+import { NOT_READ_SENTENCE, NOT_SAVED_SENTENCE } from '../../src/store/index.ts';
 import { levelAtDbfs } from '../fakes/audio-analysis.ts';
 import { shardOf } from '../fakes/fake-discord/ids.ts';
 import {
@@ -250,13 +251,18 @@ describe('two hosts sharing one PostgreSQL', () => {
       // An /optin cannot be saved: bob is told so, in one sentence, and stays opted out.
       const askedAt = performance.now();
       const optIn = await discord.human('bob').slash('optin', {}, discord.guild('beta').text());
-      expect(await optIn.text(15_000)).toBe(
-        'I could not save that: my database cannot be reached right now, so nothing changed. Please try again in a minute.',
-      );
+      expect(await optIn.text(15_000)).toBe(NOT_SAVED_SENTENCE);
       // Within Discord's 3 s for a first reply, though the database cannot be reached.
       const answeredAfterMs = (optIn.original?.createdAtMs ?? Number.POSITIVE_INFINITY) - askedAt;
       console.info(`multi-host: /optin refused ${answeredAfterMs.toFixed(0)} ms after it was sent`);
       expect(answeredAfterMs).toBeLessThan(3_000);
+
+      // A settings change and the usage report are refused in one sentence each, not a generic error.
+      const manager = discord.human('manager');
+      const set = await manager.slash('config voice', { name: 'Puck' }, discord.guild('alpha').text());
+      expect(await set.text(15_000)).toBe(NOT_SAVED_SENTENCE);
+      const usage = await carol.slash('usage', {}, discord.guild('beta').text());
+      expect(await usage.text(15_000)).toBe(NOT_READ_SENTENCE);
 
       // An @mention is still answered in text: the persona comes from memory.
       const question = await carol.mention(discord.guild('beta').text(), 'are you there?');
