@@ -63,7 +63,7 @@ export const DEFAULT_SETTINGS: Readonly<GuildSettings> = Object.freeze({
   toolLinesEnabled: true,
   googleSearch: false,
   vadSensitivity: 'default',
-  turnTaking: 'gemini',
+  turnTaking: 'discord',
   endOfTurnHoldMs: 300,
   proactiveAudio: false,
   idleLeaveSeconds: 60,

@@ -36,7 +36,7 @@ async function run(): Promise<void> {
       // 1. a human's first packet → the first chunk Gemini receives
       const firstChunk = conn.audioChunks.length;
       const said = await alice.say(tone(440, 200));
-      await conn.waitForAudioStreamEnd(i + 1, 10_000);
+      await conn.waitForInputEnd(i + 1, 10_000);
       const arrived = conn.audioChunks[firstChunk]?.receivedAtMs;
       if (said.firstPacketAtMs !== null && arrived !== undefined) uplink.push(arrived - said.firstPacketAtMs);
 

@@ -57,9 +57,9 @@ const mono16k = (samples: Int16Array) => ({ samples, sampleRate: 16_000, channel
 export async function conversationWorks(c: ChaosWorld, freqHz = 440): Promise<void> {
   const { w, alice, conn } = c;
   const heardBefore = conn.audioSamples;
-  const endsBefore = conn.audioStreamEnds;
+  const endsBefore = conn.inputEnds;
   await alice.say(tone(freqHz, 800));
-  await conn.waitForAudioStreamEnd(endsBefore + 1, 10_000);
+  await conn.waitForInputEnd(endsBefore + 1, 10_000);
   const heard = mono16k(conn.audio.subarray(heardBefore));
   expect(levelAtDbfs(heard, freqHz, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
 

@@ -20,7 +20,7 @@ describe('chaos: hostile input', () => {
       for (const { datagram } of hostileDatagrams(alice.ssrc).all)
         await w.discord.sendDatagram(w.guild, datagram);
     });
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     await conversationWorks(c);
     assertClean(c);
   });
@@ -60,7 +60,7 @@ describe('chaos: Discord', () => {
     const session = gatewaySession(c);
     const oldSocket = session.ws;
     await duringSpeech(c, () => w.discord.gateway.send(session, { op: 7, d: null }));
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     // Resumed on a new socket: the same gateway session, not a second IDENTIFY.
     await until(() => session.ws !== null && session.ws !== oldSocket, 'a resumed gateway socket', 10_000);
     expect(w.discord.gateway.sessions).toHaveLength(1);

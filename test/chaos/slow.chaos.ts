@@ -48,7 +48,7 @@ describe('chaos: Discord', () => {
     const c = await chaos.start();
     const { alice, conn } = c;
     const said = await alice.say(tone(440, 3_000), { faults: { lossRate: 0.1, seed: 14 } });
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const lost = said.packets.filter((p) => p.faults.includes('loss')).length;
     // 20 ms frames of the 3 s of speech (from the first voiced one) that Gemini heard as voice.
     const levels = frameLevelsDbfs({ samples: conn.audio, sampleRate: 16_000, channels: 1 }, { frameMs: 20 });

@@ -44,15 +44,15 @@ describe('/config turn-taking', () => {
     );
   });
 
-  it('GIVEN the default THEN gemini (server VAD) everywhere', async () => {
+  it('GIVEN the default THEN fast (Discord) everywhere', async () => {
     const { w, manager } = await managerWith('gemini-3.8-live');
-    expect(await config(manager, 'show')).toContain('**Turn-taking:** gemini (server VAD)');
+    expect(await config(manager, 'show')).toContain('**Turn-taking:** fast (Discord)');
     await manager.joinVoice(w.guild.voice());
     const joined = await manager.slash('join');
     const conn = await w.gemini.nextSession(10_000);
     expect(await joined.text(10_000)).toContain('Listening');
-    expect(conn.activityMode).toBe('auto');
-    expect(await (await manager.slash('status')).text(10_000)).toContain('Turn-taking: gemini (server VAD)');
+    expect(conn.activityMode).toBe('manual');
+    expect(await (await manager.slash('status')).text(10_000)).toContain('Turn-taking: fast (Discord)');
   });
 });
 

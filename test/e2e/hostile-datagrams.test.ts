@@ -26,7 +26,7 @@ describe('hostile voice datagrams', () => {
     const { all, rejected } = hostileDatagrams(alice.ssrc);
     for (const { datagram } of all) await w.discord.sendDatagram(w.guild, datagram);
     await speaking;
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
 
     // The 440 Hz tone after the burst still arrived (speech ends at ~2 s of Gemini's audio).
     const heard = { samples: conn.audio, sampleRate: 16_000, channels: 1 };
@@ -39,7 +39,7 @@ describe('hostile voice datagrams', () => {
     // A later turn is heard in full, and /status shows the count.
     const before = conn.audioMs;
     await alice.say(tone(660, 800));
-    await conn.waitForAudioStreamEnd(2, 10_000);
+    await conn.waitForInputEnd(2, 10_000);
     const second = { samples: conn.audio.subarray((before * 16) | 0), sampleRate: 16_000, channels: 1 };
     expect(levelAtDbfs(second, 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
     const status = await (await alice.slash('status')).text(10_000);

@@ -27,13 +27,13 @@ describe('hostile voice-gateway messages', () => {
       // Op 25 after the group exists: setExternalSender throws.
       await w.discord.voice.sendBinary(session, 25, Buffer.from([0x01, 0x02]));
       await speaking;
-      await conn.waitForAudioStreamEnd(1, 10_000);
+      await conn.waitForInputEnd(1, 10_000);
 
       const heard = { samples: conn.audio, sampleRate: 16_000, channels: 1 };
       expect(levelAtDbfs(heard, 440, { startMs: 1500, endMs: 1900 })).toBeGreaterThan(-20);
       const before = conn.audioMs;
       await alice.say(tone(660, 800));
-      await conn.waitForAudioStreamEnd(2, 10_000);
+      await conn.waitForInputEnd(2, 10_000);
       const second = { samples: conn.audio.subarray((before * 16) | 0), sampleRate: 16_000, channels: 1 };
       expect(levelAtDbfs(second, 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
 

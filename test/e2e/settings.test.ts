@@ -186,7 +186,7 @@ describe('/optout and /optin', () => {
       conn.transcribeInput(`question ${turn}`, true);
       conn.transcribeOutput(`Answer ${turn}.`);
       conn.turnComplete();
-      await conn.waitForAudioStreamEnd(turn, 10_000);
+      await conn.waitForInputEnd(turn, 10_000);
       const transcript = await w.discord.waitForMessage(
         w.guild.text(),
         (m) => m.content.includes(`Answer ${turn}.`) && m.content.includes(`question ${turn}`),
@@ -240,7 +240,7 @@ describe('/optin takes effect at once', () => {
     const from = conn.audioSamples;
     const spokeAfterMs = performance.now() - refusedAt;
     await bob.say(tone(880, 800, { amplitudeDbfs: -18 }));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const level = levelAtDbfs(heardSince(conn, from), 880, { startMs: 200, endMs: 700 });
     console.info(
       `optin: bob spoke ${spokeAfterMs.toFixed(0)} ms after being refused; heard at ${level.toFixed(1)} dBFS`,

@@ -70,7 +70,7 @@ describe('sharding', () => {
     for (const [i, { human, conn, guild }] of talks.entries()) {
       const freq = 400 + 200 * i;
       await human.say(tone(freq, 600));
-      await conn.waitForAudioStreamEnd(1, 10_000);
+      await conn.waitForInputEnd(1, 10_000);
       const heard = { samples: conn.audio, sampleRate: 16_000, channels: 1 };
       expect(levelAtDbfs(heard, freq, { startMs: 100, endMs: 500 })).toBeGreaterThan(-20);
       await conn.sendAudio(geminiAnswer(700, 400));

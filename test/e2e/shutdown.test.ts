@@ -59,7 +59,7 @@ async function answering(discord: FakeDiscord, gemini: FakeGemini) {
   await (await alice.slash('join')).text(15_000);
   const conn = await gemini.nextSession(15_000);
   await alice.say(tone(440, 600));
-  await conn.waitForAudioStreamEnd(1, 10_000);
+  await conn.waitForInputEnd(1, 10_000);
   const handle = conn.sendResumptionHandle();
   // Sent after the handle on the same socket: once the bot plays it, it has seen the handle.
   void conn.sendAudio(geminiAnswer(600, 3_000), { chunkMs: 100 });
@@ -124,7 +124,7 @@ describe('graceful shutdown', () => {
     expect((resumed.setup?.sessionResumption as { handle?: string } | undefined)?.handle).toBe(handle);
     expect(resumed.session).toBe(conn.session);
     await alice.say(tone(500, 600));
-    await resumed.waitForAudioStreamEnd(1, 10_000);
+    await resumed.waitForInputEnd(1, 10_000);
     console.info(
       `uncaught exception → exit ${Math.round(exit.atMs - crashedAt)} ms; restart → logged in ` +
         `${Math.round(loggedInAt - exit.atMs)} ms; /join → resumed ${Math.round(backAt - loggedInAt)} ms; ` +
@@ -149,7 +149,7 @@ describe('graceful shutdown', () => {
     bot.child.kill('SIGUSR2');
     await bot.waitForLog((l) => l.msg === 'unhandled promise rejection', 'the rejection log line');
     await alice.say(tone(440, 600));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
     expect(metrics).toContain('voicebot_process_faults_total{fault="unhandledRejection"} 1');
     expect(bot.child.exitCode).toBeNull();

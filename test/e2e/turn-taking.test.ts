@@ -114,6 +114,7 @@ describe('turn-taking: fast (Discord)', () => {
 describe('turn-taking: gemini (server VAD)', () => {
   it('GIVEN a sentence THEN the fake ends the turn only after silenceDurationMs of silence, and activity signals are never sent', async () => {
     const world = await worlds.start();
+    await world.bot.services.store.settings.update(world.guild.id, { turnTaking: 'gemini' });
     const { alice, conn } = await joinAndListen(world);
     const said = await alice.say(tone(440, 800));
     const ended = await conn.waitFor(() => conn.turnEnds[0], 'the turn to end', 10_000);

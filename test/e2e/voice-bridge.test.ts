@@ -29,7 +29,7 @@ describe('voice bridge', () => {
   it('GIVEN 2 s of 440 Hz + 11 kHz THEN Gemini hears ≥ 1.8 s of 16 kHz mono 440 Hz and no 5 kHz alias', async () => {
     const { alice, conn } = await joined();
     await alice.say(toneSum([{ freqHz: 440 }, { freqHz: 11_000 }], 2000, { amplitudeDbfs: -12 }));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(conn.audioChunks.every((c) => c.mimeType === 'audio/pcm;rate=16000')).toBe(true);
     const heard = mono16k(conn.audio);
     const voiced = { startMs: 100, endMs: 1900 };
@@ -54,7 +54,7 @@ describe('voice bridge', () => {
       bob.say(tone(500, 1500, { amplitudeDbfs: -18 })),
       carol.say(tone(700, 1500, { amplitudeDbfs: -18 })),
     ]);
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const heard = mono16k(conn.audio);
     const levels = [300, 500, 700].map((f) => levelAtDbfs(heard, f, { startMs: 300, endMs: 1200 }));
     expect(Math.max(...levels) - Math.min(...levels)).toBeLessThan(3);
@@ -88,10 +88,12 @@ describe('voice bridge', () => {
     expect(lastAudibleMs).toBeLessThanOrEqual(100);
   });
 
-  it('GIVEN silence after speech THEN a silence tail, one audioStreamEnd, and nothing while the room is quiet', async () => {
-    const { alice, conn } = await joined();
+  it('GIVEN server VAD turn-taking and silence after speech THEN a silence tail, one audioStreamEnd, and nothing while the room is quiet', async () => {
+    const world = await worlds.start();
+    await world.bot.services.store.settings.update(world.guild.id, { turnTaking: 'gemini' });
+    const { alice, conn } = await joinAndListen(world);
     await alice.say(tone(440, 600));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const sentAtEnd = conn.audioMs;
     // ~600 ms of speech, then about SILENCE_TAIL_MS (1 s) of silence.
     expect(sentAtEnd).toBeGreaterThan(1400);
@@ -110,7 +112,7 @@ describe('voice bridge', () => {
     await w.discord.sendGarbage(w.guild, { ssrc: alice.ssrc });
     await w.discord.sendGarbage(w.guild);
     await speaking;
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const heard = mono16k(conn.audio);
     expect(levelAtDbfs(heard, 440, { startMs: 1100, endMs: 1400 })).toBeGreaterThan(-20);
     // The corrupt Opus packet and the undecryptable one were both seen, counted and survived.

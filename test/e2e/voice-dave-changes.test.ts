@@ -37,7 +37,7 @@ describe('the bot in a DAVE call whose members change', () => {
     await (c.humans[1] as FakeHuman).leaveVoice();
     await c.call.waitForGroup([c.alice.id, (c.humans[2] as FakeHuman).id, dave.id, c.botId]);
     await talking;
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     expect(c.call.executed.filter((t) => t.members.includes(c.botId)).length).toBeGreaterThanOrEqual(3);
     expect(c.conn.audioMs).toBeGreaterThanOrEqual(3900);
     expect(longestGapMs(c.conn.audio)).toBeLessThanOrEqual(60);
@@ -54,7 +54,7 @@ describe('the bot in a DAVE call whose members change', () => {
     await c.call.waitForGroup([bob.id, c.botId]);
     expect(c.call.epoch).toBe(1n);
     await bob.say(tone(500, 800));
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(c.conn.audio), 500, { startMs: 200, endMs: 600 })).toBeGreaterThan(-20);
     c.w.discord.assertNoFailures();
   });
@@ -73,7 +73,7 @@ describe('the bot in a DAVE call whose members change', () => {
     // op 22 went out, yet alice has not applied the commit: her frames still use the old key.
     expect(c.alice.dave.awaitingTransition).toBe(true);
     await talking;
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     expect(c.conn.audioMs).toBeGreaterThanOrEqual(3400);
     expect(longestGapMs(c.conn.audio)).toBeLessThanOrEqual(60);
     c.w.discord.assertNoFailures();
@@ -86,7 +86,7 @@ describe('the bot in a DAVE call whose members change', () => {
     await c.call.until((call) => call.protocolVersion === 0 && !call.transitionPending, 'the downgrade');
     expect(c.call.executed.at(-1)?.timedOut).toBe(false);
     await carol.say(tone(500, 800));
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(c.conn.audio), 500, { startMs: 200, endMs: 600 })).toBeGreaterThan(-20);
     const capture = c.w.discord.botAudioIn(c.w.guild);
     await c.conn.sendAudio(geminiAnswer(600, 400));
@@ -105,7 +105,7 @@ describe('the bot in a DAVE call whose members change', () => {
     await capture.until(() => capture.packets.filter((p) => p.frameKind === 'e2ee').length >= 25, 10_000);
     const said = await c.alice.say(tone(440, 600));
     expect(said.packets.filter((p) => p.opus.length > 3).every((p) => p.e2ee)).toBe(true);
-    await c.conn.waitForAudioStreamEnd(2, 10_000);
+    await c.conn.waitForInputEnd(2, 10_000);
     const status = await (await c.alice.slash('status')).text(10_000);
     expect(status).toContain(`🔒 End-to-end encrypted (DAVE protocol 1, epoch ${c.call.epoch})`);
     c.w.discord.assertNoFailures();
@@ -118,7 +118,7 @@ describe('the bot in a DAVE call whose members change', () => {
     await Promise.all(
       [300, 500, 700].map((hz, i) => (c.humans[i] as FakeHuman).say(tone(hz, 1000, { amplitudeDbfs: -18 }))),
     );
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     const heard = mono16k(c.conn.audio);
     for (const hz of [300, 500, 700])
       expect(levelAtDbfs(heard, hz, { startMs: 300, endMs: 800 })).toBeGreaterThan(-30);
@@ -142,7 +142,7 @@ describe('the bot in a DAVE call with faults', () => {
     const before = c.conn.audioMs;
     await fault(c);
     await talking;
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     return { c, before };
   }
 
@@ -152,7 +152,7 @@ describe('the bot in a DAVE call with faults', () => {
     const said = await c.alice.say(tone(440, 3000, { amplitudeDbfs: -12 }), {
       faults: { unencrypted: burst },
     });
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     expect(said.packets.filter((p) => p.faults.includes('unencrypted')).every((p) => !p.e2ee)).toBe(true);
     // More than 36 failures in a row make @discordjs/voice reset its DAVE session (op 31, spec recovery).
     expect(c.call.invalidReports.map((r) => r.userId)).toEqual([c.botId]);
@@ -176,7 +176,7 @@ describe('the bot in a DAVE call with faults', () => {
     await c.call.waitForGroup([...c.humans.map((h) => h.id), c.w.discord.human('carol').id, c.botId], 3000);
     expect(performance.now() - faultAt).toBeLessThan(3000);
     await talking;
-    await c.conn.waitForAudioStreamEnd(1, 10_000);
+    await c.conn.waitForInputEnd(1, 10_000);
     const heard = mono16k(c.conn.audio);
     const end = offsetMs(heard) ?? 0;
     expect(levelAtDbfs(heard, 440, { startMs: end - 1000, endMs: end - 50 })).toBeGreaterThan(-18);
@@ -192,7 +192,7 @@ describe('the bot in a DAVE call with faults', () => {
     expect(c.call.invalidReports.map((r) => r.userId)).toEqual([c.botId]);
     const talking = alice.say(tone(440, 1000, { amplitudeDbfs: -12 }));
     await talking;
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 800 })).toBeGreaterThan(-18);
   });
 
@@ -230,7 +230,7 @@ describe('the bot stuck outside the DAVE group', () => {
     await reply.text(10_000);
     await c.call.waitForGroup([...c.humans.map((h) => h.id), c.botId], 8000);
     await talking;
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(c.w.discord.voice.identifies.length - identifies).toBe(2);
     const heard = mono16k(conn.audio);
     const end = offsetMs(heard) ?? 0;

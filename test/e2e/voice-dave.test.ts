@@ -31,7 +31,7 @@ describe('the bot in a DAVE call', () => {
     await call.waitForGroup([...humans.map((h) => h.id), botId], 10_000);
     expect(call.epoch).toBeGreaterThanOrEqual(2n);
     const said = await talking;
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     const heard = mono16k(conn.audio);
     // Decoded E2EE frames are loud broadband noise. Every 40 ms window Gemini got up to the end of
     // alice's tone (the click of its abrupt stop comes after) must be digital silence (≤ −60 dBFS) or
@@ -113,7 +113,7 @@ describe('the bot in a DAVE call', () => {
     expect(notice).toContain('Listening');
     expect(notice).not.toContain('end-to-end');
     await alice.say(tone(440, 600));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 100, endMs: 500 })).toBeGreaterThan(-20);
     const status = await (await alice.slash('status')).text(10_000);
     expect(status).toContain('End-to-end encryption: off (this call does not use DAVE)');

@@ -38,7 +38,7 @@ describe('voice session lifecycle', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await alice.say(tone(440, 800));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
     expect(w.bot.services.sessions.get(w.guild.id)).toBeDefined();
   });
@@ -50,7 +50,7 @@ describe('voice session lifecycle', () => {
     conn.goAway(5_000);
     const next = await w.gemini.nextSession(10_000);
     await speaking;
-    await next.waitForAudioStreamEnd(1, 10_000);
+    await next.waitForInputEnd(1, 10_000);
     // the new connection resumed the same conversation with the stored handle
     expect(next.session).toBe(conn.session);
     const heard = mono16k(conn.session?.audio ?? new Int16Array());
@@ -107,7 +107,7 @@ describe('voice session lifecycle', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await alice.say(tone(440, 800));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
   });
 
@@ -129,7 +129,7 @@ describe('voice session lifecycle', () => {
     );
     await new Promise((resolve) => setTimeout(resolve, 300));
     await bob.say(tone(660, 800));
-    await conn.waitForAudioStreamEnd(1, 10_000);
+    await conn.waitForInputEnd(1, 10_000);
     expect(levelAtDbfs(mono16k(conn.audio), 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
   });
 
@@ -222,7 +222,7 @@ describe('voice session lifecycle', () => {
     await (await bob.slash('join', {}, blue.text())).text(10_000);
     const blueConn = await w.gemini.nextSession(10_000);
     await Promise.all([alice.say(tone(400, 1000)), bob.say(tone(900, 1000))]);
-    await Promise.all([redConn.waitForAudioStreamEnd(1, 10_000), blueConn.waitForAudioStreamEnd(1, 10_000)]);
+    await Promise.all([redConn.waitForInputEnd(1, 10_000), blueConn.waitForInputEnd(1, 10_000)]);
     const region = { startMs: 200, endMs: 900 };
     const redHeard = mono16k(redConn.audio);
     const blueHeard = mono16k(blueConn.audio);

@@ -77,9 +77,9 @@ async function joinGuild(i: number): Promise<GuildRun> {
 async function turn(g: GuildRun): Promise<void> {
   g.turns++;
   const conn = g.conn;
-  const ends = conn.audioStreamEnds;
+  const ends = conn.inputEnds;
   await g.human.say(tone(300 + (g.turns % 7) * 60, 1_000));
-  await conn.waitForAudioStreamEnd(ends + 1, 15_000);
+  await conn.waitForInputEnd(ends + 1, 15_000);
   conn.transcribeInput(`question ${g.turns}`, true);
   if (g.turns % TOOL_EVERY === 0) {
     await Promise.race([conn.callTool('roll_dice', { notation: '2d6' }), sleep(10_000)]);

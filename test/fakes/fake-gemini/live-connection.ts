@@ -247,6 +247,20 @@ export class FakeLiveConnection extends EventEmitter {
     return this.waitFor(() => this.texts[count - 1], `text #${count}`, timeoutMs);
   }
 
+  /**
+   * The client's own "my input is over" signals so far: audioStreamEnd (server VAD) plus
+   * activityEnd (manual activity detection), so a test can wait for the end of what a person said
+   * whichever turn-taking mode the guild uses.
+   */
+  get inputEnds(): number {
+    return this.audioStreamEnds + this.turns.activityEnds.length;
+  }
+
+  /** Until the client has ended its input `count` times in total (either signal, see inputEnds). */
+  waitForInputEnd(count = 1, timeoutMs = 5_000): Promise<number> {
+    return this.waitFor(() => this.inputEnds >= count && this.inputEnds, 'the end of the input', timeoutMs);
+  }
+
   waitForAudioStreamEnd(count = 1, timeoutMs = 5_000): Promise<number> {
     return this.waitFor(
       () => this.audioStreamEnds >= count && this.audioStreamEnds,
