@@ -1,5 +1,4 @@
 // Self-test of the fake Discord: a tiny real discord.js + @discordjs/voice client (not the bot) against it.
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import {
@@ -28,6 +27,7 @@ import {
   type VoiceFaults,
 } from '../fakes/fake-discord/index.ts';
 import { tone, toneSum } from '../fakes/tones.ts';
+import { startNodeChild } from '../helpers/node-child.ts';
 
 const BASE_INTENTS = [
   GatewayIntentBits.Guilds,
@@ -250,13 +250,12 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
       const s = tls.connect({ host: '127.0.0.1', port: ${discord.voice.endpoint.split(':')[1]} }, () => {
         process.stdout.write(String(s.authorized)); s.end(); });
       s.on('error', (e) => { process.stdout.write(e.code); });`;
-    const run = (env: Record<string, string>) =>
-      new Promise<string>((resolve) => {
-        const { NODE_TLS_REJECT_UNAUTHORIZED: _drop, ...base } = process.env;
-        execFile(process.execPath, ['-e', script], { env: { ...base, ...env }, timeout: 10_000 }, (_e, out) =>
-          resolve(String(out)),
-        );
-      });
+    const run = async (env: Record<string, string>) => {
+      const { NODE_TLS_REJECT_UNAUTHORIZED: _drop, ...base } = process.env;
+      const child = startNodeChild({ args: ['-e', script], env: { ...base, ...env }, killAfterMs: 10_000 });
+      await child.finished;
+      return child.stdout;
+    };
     expect(await run({ NODE_EXTRA_CA_CERTS: discord.caCertPath })).toBe('true');
     expect(await run({})).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(discord.childEnv().DISCORD_API_URL).toBe(discord.restUrl);
