@@ -9,6 +9,7 @@ import { toolCommands } from '../../../src/tools/tool-commands.ts';
 import {
   fakeInteraction,
   manualClock,
+  noArgsTool,
   payloadOf,
   RecordingGuild,
   recordingLogger,
@@ -27,13 +28,8 @@ const add = defineTool({
   formatResult: (sum, args) => (args.shout ? `THE SUM IS ${sum}!` : `${args.a} + ${args.b} = ${sum}`),
 });
 
-const refuse = defineTool({
-  name: 'refuse',
-  description: 'Always refuses',
-  parameters: z.object({}),
-  execute: () => {
-    throw new ToolError('Not today, <@everyone>.');
-  },
+const refuse = noArgsTool('refuse', 'Always refuses', () => {
+  throw new ToolError('Not today, <@everyone>.');
 });
 
 function setup(tools: AnyTool[]) {
@@ -108,12 +104,11 @@ describe('toolCommands', () => {
 
   it('GIVEN a tool slower than deferAfterMs THEN the reply is deferred, then edited with the result', async () => {
     let release: (value: string) => void = () => {};
-    const slow = defineTool({
-      name: 'slow',
-      description: 'Waits for the test',
-      parameters: z.object({}),
-      execute: () => new Promise<string>((resolve) => (release = resolve)),
-    });
+    const slow = noArgsTool(
+      'slow',
+      'Waits for the test',
+      () => new Promise<string>((resolve) => (release = resolve)),
+    );
     const { command, time } = setup([slow]);
     const { interaction, calls } = fakeInteraction('slow', []);
     const running = command('slow').execute(interaction, undefined);
@@ -132,12 +127,11 @@ describe('toolCommands', () => {
 
   it('GIVEN a deferred run that fails THEN the public placeholder is deleted and the error follows up ephemerally', async () => {
     let fail: (error: Error) => void = () => {};
-    const slowFail = defineTool({
-      name: 'slow_fail',
-      description: 'Fails late',
-      parameters: z.object({}),
-      execute: () => new Promise<string>((_, reject) => (fail = reject)),
-    });
+    const slowFail = noArgsTool(
+      'slow_fail',
+      'Fails late',
+      () => new Promise<string>((_, reject) => (fail = reject)),
+    );
     const { command, time } = setup([slowFail]);
     const { interaction, calls } = fakeInteraction('slow_fail', []);
     const running = command('slow_fail').execute(interaction, undefined);
@@ -154,12 +148,7 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a result longer than a Discord message THEN the reply is cut to 2000 characters', async () => {
-    const long = defineTool({
-      name: 'long',
-      description: 'Long',
-      parameters: z.object({}),
-      execute: () => 'x'.repeat(5000),
-    });
+    const long = noArgsTool('long', 'Long', () => 'x'.repeat(5000));
     const { command } = setup([long]);
     const { interaction, calls } = fakeInteraction('long', []);
     await command('long').execute(interaction, undefined);
