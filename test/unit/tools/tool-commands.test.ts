@@ -48,6 +48,21 @@ function setup(tools: AnyTool[]) {
   return { registry, commands, command, records, time };
 }
 
+/**
+ * Runs a parameterless tool's command, which the test settles through the returned promise's
+ * handlers, until its reply was deferred (deferAfterMs passed with the tool still running).
+ */
+async function deferredRun(name: string) {
+  const held = Promise.withResolvers<string>();
+  const { command, time } = setup([noArgsTool(name, 'Finishes when the test says', () => held.promise)]);
+  const { interaction, calls } = fakeInteraction(name, []);
+  const running = command(name).execute(interaction, undefined);
+  await until(() => time.pending() >= 1);
+  time.advance(2000);
+  await until(() => calls.length === 1);
+  return { calls, running, held };
+}
+
 describe('toolCommands', () => {
   it('THEN there is one command per tool carrying the compiled registration payload', () => {
     const { commands, registry } = setup([add, refuse]);
@@ -103,20 +118,9 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a tool slower than deferAfterMs THEN the reply is deferred, then edited with the result', async () => {
-    let release: (value: string) => void = () => {};
-    const slow = noArgsTool(
-      'slow',
-      'Waits for the test',
-      () => new Promise<string>((resolve) => (release = resolve)),
-    );
-    const { command, time } = setup([slow]);
-    const { interaction, calls } = fakeInteraction('slow', []);
-    const running = command('slow').execute(interaction, undefined);
-    await until(() => time.pending() >= 1);
-    time.advance(2000);
-    await until(() => calls.length === 1);
+    const { calls, running, held } = await deferredRun('slow');
     expect(calls[0]?.method).toBe('deferReply');
-    release('finally');
+    held.resolve('finally');
     await running;
     expect(calls.map((c) => c.method)).toEqual(['deferReply', 'editReply']);
     expect(calls[1]?.payload).toEqual({
@@ -126,19 +130,8 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a deferred run that fails THEN the public placeholder is deleted and the error follows up ephemerally', async () => {
-    let fail: (error: Error) => void = () => {};
-    const slowFail = noArgsTool(
-      'slow_fail',
-      'Fails late',
-      () => new Promise<string>((_, reject) => (fail = reject)),
-    );
-    const { command, time } = setup([slowFail]);
-    const { interaction, calls } = fakeInteraction('slow_fail', []);
-    const running = command('slow_fail').execute(interaction, undefined);
-    await until(() => time.pending() >= 1);
-    time.advance(2000);
-    await until(() => calls.length === 1);
-    fail(new ToolError('The service is down.'));
+    const { calls, running, held } = await deferredRun('slow_fail');
+    held.reject(new ToolError('The service is down.'));
     await running;
     expect(calls.map((c) => c.method)).toEqual(['deferReply', 'deleteReply', 'followUp']);
     expect(calls[2]?.payload).toMatchObject({
