@@ -6,6 +6,7 @@ import {
   parseConfig,
   secretsOf,
 } from '../../src/config.ts';
+import { thrownBy } from '../helpers/thrown.ts';
 
 const TOKEN = 'MTAxMjM0NTY3ODkwMTIzNDU2.GaBcDe.abcdefghijklmnopqrstuvwxyz0123456789AB';
 const KEY = 'AIzaSyTestKey0123456789abcdefghijklmno';
@@ -31,13 +32,7 @@ const EVERY_SETTING: Record<string, [raw: string, parsed: unknown]> = {
 };
 
 function problemsOf(env: Record<string, string | undefined>): string[] {
-  try {
-    parseConfig(env);
-  } catch (error) {
-    if (error instanceof ConfigError) return [...error.problems];
-    throw error;
-  }
-  throw new Error('expected a ConfigError');
+  return [...thrownBy(ConfigError, () => parseConfig(env), 'the environment').problems];
 }
 
 describe('config', () => {

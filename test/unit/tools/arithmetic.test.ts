@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../../src/errors.ts';
 import { evaluateArithmetic, formatArithmeticResult } from '../../../src/tools/arithmetic.ts';
+import { thrownBy } from '../../helpers/thrown.ts';
 
 function errorOf(expression: string): ToolError {
-  try {
-    evaluateArithmetic(expression);
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error(`"${expression.slice(0, 40)}" was accepted`);
+  return thrownBy(ToolError, () => evaluateArithmetic(expression), `"${expression.slice(0, 40)}"`);
 }
 
 describe('evaluateArithmetic', () => {
