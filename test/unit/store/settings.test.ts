@@ -11,9 +11,8 @@ import {
 import { openStore } from '../../../src/store/store.ts';
 import { rejectionOf } from '../../helpers/thrown.ts';
 import { describeBackends, type StoreTarget, useTempStore } from './temp-store.ts';
+import { GUILD, OTHER_GUILD } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
-const OTHER_GUILD = '333333333333333333';
 const CHANNEL = '444444444444444444';
 
 const CUSTOM: GuildSettings = {
