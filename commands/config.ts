@@ -8,6 +8,7 @@ import {
   ModalBuilder,
   PermissionFlagsBits,
   SlashCommandBuilder,
+  type SlashCommandSubcommandBuilder,
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
@@ -49,6 +50,46 @@ export interface ConfigServices {
 const PERSONA_MODAL_ID = 'config:persona';
 const PERSONA_INPUT_ID = 'persona';
 
+/** A subcommand that switches one setting on or off with its required `enabled` option. */
+function toggle(name: string, description: string, optionDescription: string) {
+  return (s: SlashCommandSubcommandBuilder) =>
+    s
+      .setName(name)
+      .setDescription(description)
+      .addBooleanOption((o) => o.setName('enabled').setDescription(optionDescription).setRequired(true));
+}
+
+/** A subcommand whose required option picks one of `choices`. */
+function oneOf(
+  name: string,
+  description: string,
+  option: { name: string; description: string },
+  choices: { name: string; value: string }[],
+) {
+  return (s: SlashCommandSubcommandBuilder) =>
+    s
+      .setName(name)
+      .setDescription(description)
+      .addStringOption((o) =>
+        o
+          .setName(option.name)
+          .setDescription(option.description)
+          .setRequired(true)
+          .addChoices(...choices),
+      );
+}
+
+/** A subcommand whose one required option is a whole number from 0 to `max`. */
+function upTo(name: string, description: string, option: string, max: number) {
+  return (s: SlashCommandSubcommandBuilder) =>
+    s
+      .setName(name)
+      .setDescription(description)
+      .addIntegerOption((o) =>
+        o.setName(option).setDescription(`0 to ${max}`).setRequired(true).setMinValue(0).setMaxValue(max),
+      );
+}
+
 const data = new SlashCommandBuilder()
   .setName('config')
   .setDescription('Change how the bot behaves in this server (Manage Server)')
@@ -75,96 +116,63 @@ const data = new SlashCommandBuilder()
       ),
   )
   .addSubcommand((s) =>
-    s
-      .setName('transcripts')
-      .setDescription('Post what was said to a text channel')
-      .addBooleanOption((o) => o.setName('enabled').setDescription('Post transcripts').setRequired(true))
-      .addChannelOption((o) =>
-        o
-          .setName('channel')
-          .setDescription('Where to post them (default: where /join is used)')
-          .addChannelTypes(ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.PublicThread),
-      ),
+    toggle(
+      'transcripts',
+      'Post what was said to a text channel',
+      'Post transcripts',
+    )(s).addChannelOption((o) =>
+      o
+        .setName('channel')
+        .setDescription('Where to post them (default: where /join is used)')
+        .addChannelTypes(ChannelType.GuildText, ChannelType.GuildVoice, ChannelType.PublicThread),
+    ),
+  )
+  .addSubcommand(toggle('tool-lines', 'Show a line when Gemini uses a tool', 'Show tool lines'))
+  .addSubcommand(toggle('search', 'Let Gemini use Google Search', 'Allow Google Search'))
+  .addSubcommand(
+    oneOf(
+      'sensitivity',
+      'How eagerly Gemini decides someone started or stopped talking',
+      { name: 'level', description: 'low suits noisy rooms' },
+      VAD_SENSITIVITIES.map((v) => ({ name: v, value: v })),
+    ),
   )
   .addSubcommand((s) =>
-    s
-      .setName('tool-lines')
-      .setDescription('Show a line when Gemini uses a tool')
-      .addBooleanOption((o) => o.setName('enabled').setDescription('Show tool lines').setRequired(true)),
+    oneOf(
+      'turn-taking',
+      'Who decides that someone finished talking',
+      { name: 'mode', description: 'discord answers sooner; gemini waits for silence' },
+      [
+        { name: 'fast (Discord)', value: 'discord' },
+        { name: 'gemini (server VAD)', value: 'gemini' },
+      ],
+    )(s).addIntegerOption((o) =>
+      o
+        .setName('hold-ms')
+        .setDescription(
+          `Discord mode: quiet time that ends a turn (${END_OF_TURN_HOLD_MIN_MS} to ${END_OF_TURN_HOLD_MAX_MS} ms)`,
+        )
+        .setMinValue(END_OF_TURN_HOLD_MIN_MS)
+        .setMaxValue(END_OF_TURN_HOLD_MAX_MS),
+    ),
   )
-  .addSubcommand((s) =>
-    s
-      .setName('search')
-      .setDescription('Let Gemini use Google Search')
-      .addBooleanOption((o) => o.setName('enabled').setDescription('Allow Google Search').setRequired(true)),
+  .addSubcommand(
+    toggle(
+      'proactive',
+      'Let Gemini stay quiet when speech is not meant for it (supported models)',
+      'Proactive audio',
+    ),
   )
-  .addSubcommand((s) =>
-    s
-      .setName('sensitivity')
-      .setDescription('How eagerly Gemini decides someone started or stopped talking')
-      .addStringOption((o) =>
-        o
-          .setName('level')
-          .setDescription('low suits noisy rooms')
-          .setRequired(true)
-          .addChoices(...VAD_SENSITIVITIES.map((v) => ({ name: v, value: v }))),
-      ),
+  .addSubcommand(
+    upTo(
+      'idle-leave',
+      'Seconds to stay after everyone left the voice channel',
+      'seconds',
+      IDLE_LEAVE_MAX_SECONDS,
+    ),
   )
-  .addSubcommand((s) =>
-    s
-      .setName('turn-taking')
-      .setDescription('Who decides that someone finished talking')
-      .addStringOption((o) =>
-        o
-          .setName('mode')
-          .setDescription('discord answers sooner; gemini waits for silence')
-          .setRequired(true)
-          .addChoices(
-            { name: 'fast (Discord)', value: 'discord' },
-            { name: 'gemini (server VAD)', value: 'gemini' },
-          ),
-      )
-      .addIntegerOption((o) =>
-        o
-          .setName('hold-ms')
-          .setDescription(
-            `Discord mode: quiet time that ends a turn (${END_OF_TURN_HOLD_MIN_MS} to ${END_OF_TURN_HOLD_MAX_MS} ms)`,
-          )
-          .setMinValue(END_OF_TURN_HOLD_MIN_MS)
-          .setMaxValue(END_OF_TURN_HOLD_MAX_MS),
-      ),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('proactive')
-      .setDescription('Let Gemini stay quiet when speech is not meant for it (supported models)')
-      .addBooleanOption((o) => o.setName('enabled').setDescription('Proactive audio').setRequired(true)),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('idle-leave')
-      .setDescription('Seconds to stay after everyone left the voice channel')
-      .addIntegerOption((o) =>
-        o
-          .setName('seconds')
-          .setDescription('0 to 3600')
-          .setRequired(true)
-          .setMinValue(0)
-          .setMaxValue(IDLE_LEAVE_MAX_SECONDS),
-      ),
-  )
-  .addSubcommand((s) =>
-    s
-      .setName('budget')
-      .setDescription('Daily voice minutes for this server (0 = unlimited)')
-      .addIntegerOption((o) =>
-        o
-          .setName('minutes')
-          .setDescription('0 to 1440')
-          .setRequired(true)
-          .setMinValue(0)
-          .setMaxValue(DAILY_VOICE_MAX_MINUTES),
-      ),
+  .addSubcommand(
+    upTo('budget', 'Daily voice minutes for this server (0 = unlimited)', 'minutes', DAILY_VOICE_MAX_MINUTES),
   )
   .addSubcommand((s) =>
     s

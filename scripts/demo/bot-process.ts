@@ -1,11 +1,8 @@
 // Runs the real bot as `npm start` does (same Node, same entry file), with a clean environment.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { type ChildExit, startNodeChild } from '../../test/helpers/node-child.ts';
 
-export interface BotExit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+export type BotExit = ChildExit;
 
 export interface BotProcess {
   readonly pid: number | undefined;
@@ -37,39 +34,17 @@ export function startBotProcess(options: BotProcessOptions): BotProcess {
     if (value !== undefined) base[name] = value;
   }
   // Exactly the `start` script of package.json, run by the Node that runs this demo (Node 22 via npm).
-  const child: ChildProcess = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', join(options.repoRoot, 'src', 'main.ts')],
-    { cwd: options.cwd, env: { ...base, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  for (const stream of ['stdout', 'stderr'] as const) {
-    let pending = '';
-    child[stream]?.setEncoding('utf8');
-    child[stream]?.on('data', (chunk: string) => {
-      pending += chunk;
-      const lines = pending.split('\n');
-      pending = lines.pop() ?? '';
-      for (const line of lines) if (line.trim() !== '') options.onLine(line, stream);
-    });
-  }
-  let result: BotExit | null = null;
-  const exited = new Promise<BotExit>((resolve) => {
-    child.on('exit', (code, signal) => {
-      result = { code, signal };
-      resolve(result);
-    });
+  const bot = startNodeChild({
+    args: [join(options.repoRoot, 'src', 'main.ts')],
+    cwd: options.cwd,
+    env: { ...base, ...options.env },
+    name: 'the bot process',
+    onLine: options.onLine,
   });
   return {
-    pid: child.pid,
-    exited,
-    exit: () => result,
-    async stop(graceMs = DEFAULT_GRACE_MS) {
-      if (result) return result;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-      const done = await exited;
-      clearTimeout(timer);
-      return done;
-    },
+    pid: bot.child.pid,
+    exited: bot.exited,
+    exit: () => bot.exit(),
+    stop: (graceMs = DEFAULT_GRACE_MS) => bot.kill(graceMs),
   };
 }

@@ -1,5 +1,6 @@
 // What the bot said in voice as one 48 kHz stereo clip, with the pauses between its answers kept.
 import type { CapturedPacket } from '../../test/fakes/fake-discord/index.ts';
+import { concatSamples } from '../../test/fakes/tones.ts';
 import { isAudible } from './measure.ts';
 import type { WavClip } from './wav.ts';
 
@@ -26,11 +27,5 @@ export function botVoiceRecording(packets: readonly CapturedPacket[]): WavClip {
     parts.push(packet.pcm.length > 0 ? packet.pcm : new Int16Array(FRAME_VALUES));
     previous = packet;
   }
-  const samples = new Int16Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    samples.set(part, offset);
-    offset += part.length;
-  }
-  return { samples, sampleRate: 48_000, channels: 2 };
+  return { samples: concatSamples(parts), sampleRate: 48_000, channels: 2 };
 }

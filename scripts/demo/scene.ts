@@ -90,7 +90,7 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
     narrator.line(`🎙️  ${who.name} (in voice): “${line}”`);
     const said = await who.say(clip);
     if (said.firstPacketAtMs === null) throw new SceneError(`${who.name}'s voice never reached the bot`);
-    await wait(conn.waitForAudioStreamEnd(streamEnds, 10_000), 12_000, `Gemini hearing ${who.name} finish`);
+    await wait(conn.waitForInputEnd(streamEnds, 10_000), 12_000, `Gemini hearing ${who.name} finish`);
     const heardAt = firstSpeechAtGemini(conn, said.firstPacketAtMs);
     if (heardAt === null) throw new SceneError(`Gemini received no speech from ${who.name}`);
     result.speechToGeminiMs.push({ who: who.name, ms: heardAt - said.firstPacketAtMs });
@@ -220,7 +220,7 @@ export async function playScene(ctx: SceneContext): Promise<SceneResult> {
   narrator.line(
     `🔇 the bot stopped ${result.bargeInMs.toFixed(0)} ms after the interruption (${(storyHeardMs / 1000).toFixed(1)} s of the ${(story.clipMs / 1000).toFixed(1)} s story played)`,
   );
-  await wait(conn.waitForAudioStreamEnd(3, 10_000), 12_000, 'the end of alice talking over the bot');
+  await wait(conn.waitForInputEnd(3, 10_000), 12_000, 'the end of alice talking over the bot');
   transcribeInput(conn, LINES.aliceInterrupts);
   conn.turnComplete();
 

@@ -78,13 +78,9 @@ const KNOWN_MODELS: Readonly<Record<string, ModelCapabilities>> = {
     nonBlockingOnly: true,
     thinking: 'level',
   },
+  // What every Live model accepts, plus thinking levels and typed turns as client content.
   'gemini-3.1-flash-live-preview': {
-    nonBlockingTools: false,
-    nonBlockingOnly: false,
-    defaultToolBehavior: 'BLOCKING',
-    responseScheduling: false,
-    affectiveDialog: false,
-    proactiveAudio: 'none',
+    ...CONSERVATIVE_CAPABILITIES,
     thinking: 'level',
     clientContentTurns: true,
   },

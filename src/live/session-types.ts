@@ -45,13 +45,15 @@ export type LiveSessionEvents = { [K in LiveEvent['type']]: [event: Extract<Live
   invalidEvent: [invalid: InvalidServerEvent];
 };
 
-export interface LiveCounters extends UplinkStats {
+export interface ReconnectCounters {
   reconnects: number;
   /** Sessions restarted without a handle (context exhausted or handle refused). */
   freshSessions: number;
   lastReconnectMs: number | null;
   maxReconnectMs: number;
 }
+
+export interface LiveCounters extends UplinkStats, ReconnectCounters {}
 
 export interface LiveSessionOptions {
   /** Built by the caller with `apiVersion: 'v1beta'` and `httpOptions.baseUrl`. */

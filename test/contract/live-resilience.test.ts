@@ -23,30 +23,36 @@ afterEach(async () => {
   await gemini.stop();
 });
 
+/** A ready session whose server has sent it one resumable handle; `first` is that server side. */
+async function resumableSession() {
+  session = makeSession(gemini);
+  await session.connect();
+  const first = await gemini.nextSession();
+  const handle = first.sendResumptionHandle();
+  await nextEvent(session, 'handle');
+  return { live: session, first, handle };
+}
+
 function resumeHandleOf(setup: Record<string, unknown> | undefined): string | undefined {
   return (setup?.sessionResumption as { handle?: string } | undefined)?.handle;
 }
 
 describe('go-away handover', () => {
   it('GIVEN go-away WHEN audio keeps flowing THEN it resumes with the handle and every sample arrives in order', async () => {
-    session = makeSession(gemini);
-    await session.connect();
-    const first = await gemini.nextSession();
-    const handle = first.sendResumptionHandle();
-    await nextEvent(session, 'handle');
+    const { live, first, handle } = await resumableSession();
     let sample = 0;
     const pump = (samples: number) => {
-      session?.sendAudio(ramp(sample, samples));
+      live.sendAudio(ramp(sample, samples));
       sample += samples;
     };
     // Audio written while the socket is being replaced: it must be buffered, not lost.
-    session.on('stateChange', (_old, next) => {
+    live.on('stateChange', (_old, next) => {
       if (next.status === 'reconnecting') pump(1_000);
     });
     const timer = setInterval(() => pump(160), 5);
     try {
       await first.waitForAudio(200);
-      const reconnected = nextEvent<Reconnected>(session, 'reconnected');
+      const reconnected = nextEvent<Reconnected>(live, 'reconnected');
       first.goAway(5_000);
       const second = await gemini.nextSession();
       expect(resumeHandleOf(second.setup)).toBe(handle);
@@ -57,15 +63,15 @@ describe('go-away handover', () => {
     } finally {
       clearInterval(timer);
     }
-    session.sendAudioStreamEnd();
+    live.sendAudioStreamEnd();
     const second = gemini.connections[1]!;
     await second.waitForAudioStreamEnd();
     expect(first.closeRecord).toBeDefined();
     expect(first.session).toBe(second.session);
     expect(second.session?.audio).toEqual(ramp(0, sample));
-    expect(session.counters.droppedUplinkMs).toBe(0);
+    expect(live.counters.droppedUplinkMs).toBe(0);
     // The 1,000 samples written on entering 'reconnecting' complete at least one 40 ms chunk.
-    expect(session.counters.largestHandoverBufferMs).toBeGreaterThanOrEqual(40);
+    expect(live.counters.largestHandoverBufferMs).toBeGreaterThanOrEqual(40);
   });
 
   it('GIVEN go-away while the model speaks THEN the handover waits for the end of its turn', async () => {
@@ -97,12 +103,8 @@ describe('go-away handover', () => {
 
 describe('reconnects', () => {
   it('GIVEN a 1011 mid-session THEN it reconnects with the latest handle', async () => {
-    session = makeSession(gemini);
-    await session.connect();
-    const first = await gemini.nextSession();
-    const latest = first.sendResumptionHandle();
-    await nextEvent(session, 'handle');
-    const reconnected = nextEvent<Reconnected>(session, 'reconnected');
+    const { live, first, handle: latest } = await resumableSession();
+    const reconnected = nextEvent<Reconnected>(live, 'reconnected');
     first.close(1011, 'Internal error encountered.');
     const info = await reconnected;
     expect(info.reason).toEqual({ kind: 'socket', code: 1011, reason: 'Internal error encountered.' });

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveEvent } from '../../src/live/protocol.ts';
 import type { LiveSession } from '../../src/live/session.ts';
 import { DEFAULT_LIVE_MODEL } from '../../src/live/settings.ts';
+import type { FunctionCallResult } from '../../src/live/tool-port.ts';
 import type { ToolCallFinished } from '../../src/live/tool-runner.ts';
 import { type FakeGemini, runScript, startFakeGemini, tone } from '../fakes/fake-gemini/index.ts';
 import {
@@ -27,6 +28,12 @@ afterEach(async () => {
   session = undefined;
   await gemini.stop();
 });
+
+/** A tool that runs until its call is aborted, and only then answers. */
+const untilAborted = (_args: unknown, signal: AbortSignal): Promise<FunctionCallResult> =>
+  new Promise((resolve) =>
+    signal.addEventListener('abort', () => resolve({ error: 'aborted', retryable: false })),
+  );
 
 describe('setup', () => {
   it('GIVEN settings and tools THEN the setup the server receives carries them', async () => {
@@ -189,12 +196,7 @@ describe('tools', () => {
   });
 
   it('GIVEN a running tool WHEN the server cancels it THEN its signal aborts and no response is sent', async () => {
-    const tools = new RecordingToolPort([GET_TIME], {
-      get_time: (_args, signal) =>
-        new Promise((resolve) =>
-          signal.addEventListener('abort', () => resolve({ error: 'aborted', retryable: false })),
-        ),
-    });
+    const tools = new RecordingToolPort([GET_TIME], { get_time: untilAborted });
     session = makeSession(gemini, { tools });
     await session.connect();
     const connection = await gemini.nextSession();
@@ -212,12 +214,7 @@ describe('tools', () => {
   });
 
   it('GIVEN a running tool WHEN the session closes THEN the tool is aborted and the socket closed', async () => {
-    const tools = new RecordingToolPort([GET_TIME], {
-      get_time: (_args, signal) =>
-        new Promise((resolve) =>
-          signal.addEventListener('abort', () => resolve({ error: 'aborted', retryable: false })),
-        ),
-    });
+    const tools = new RecordingToolPort([GET_TIME], { get_time: untilAborted });
     session = makeSession(gemini, { tools });
     await session.connect();
     const connection = await gemini.nextSession();

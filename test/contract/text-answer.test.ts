@@ -1,7 +1,7 @@
 // Contract: answerText over the real @google/genai against the fake generateContent route.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
-import { answerText } from '../../src/live/text-answer.ts';
+import { answerText, type TextAnswerRequest } from '../../src/live/text-answer.ts';
 import { type FakeGemini, FakeGenerateContent, startFakeGemini } from '../fakes/fake-gemini/index.ts';
 import { API_KEY, GET_TIME, makeAi, RecordingToolPort } from './live-harness.ts';
 
@@ -18,21 +18,28 @@ afterEach(async () => {
   await gemini.stop();
 });
 
+/** answerText against the fake with the test's question; every call is bounded by 5 s. */
+function ask(question: string, options: Partial<TextAnswerRequest> = {}) {
+  return answerText({
+    ai: makeAi(gemini),
+    model: MODEL,
+    question,
+    tools: new RecordingToolPort(),
+    origin: ORIGIN,
+    signal: AbortSignal.timeout(5_000),
+    ...options,
+  });
+}
+
 describe('answerText', () => {
   it('GIVEN a question with an image and history THEN all of it reaches generateContent and the text comes back', async () => {
     gemini.rest.reply({ text: 'A cat.' });
-    const answer = await answerText({
-      ai: makeAi(gemini),
-      model: MODEL,
-      question: 'What is this?',
+    const answer = await ask('What is this?', {
       images: [{ data: new Uint8Array([0xff, 0xd8, 9]), mimeType: 'image/jpeg' }],
       history: [
         { role: 'user', text: 'Hi' },
         { role: 'model', text: 'Hello!' },
       ],
-      tools: new RecordingToolPort(),
-      origin: ORIGIN,
-      signal: AbortSignal.timeout(5_000),
     });
     expect(answer).toEqual({ text: 'A cat.' });
     const request = gemini.rest.requests[0]!;
@@ -54,14 +61,7 @@ describe('answerText', () => {
     const tools = new RecordingToolPort([GET_TIME], {
       get_time: async () => ({ output: { time: '12:00' } }),
     });
-    const answer = await answerText({
-      ai: makeAi(gemini),
-      model: MODEL,
-      question: 'Time?',
-      tools,
-      origin: ORIGIN,
-      signal: AbortSignal.timeout(5_000),
-    });
+    const answer = await ask('Time?', { tools });
     expect(answer.text).toBe('Noon.');
     expect(tools.calls).toMatchObject([{ request: { name: 'get_time', args: { zone: 'UTC' } } }]);
     expect(tools.calls[0]?.origin).toEqual(ORIGIN);
@@ -79,15 +79,7 @@ describe('answerText', () => {
   it('GIVEN a model that keeps calling tools THEN the loop stops after maxToolRounds and forbids more calls', async () => {
     gemini.rest.defaultAnswer = { functionCalls: [{ name: 'get_time', args: { zone: 'UTC' } }] };
     const tools = new RecordingToolPort([GET_TIME], { get_time: async () => ({ output: 'noon' }) });
-    const answer = await answerText({
-      ai: makeAi(gemini),
-      model: MODEL,
-      question: 'Time?',
-      tools,
-      origin: ORIGIN,
-      signal: AbortSignal.timeout(5_000),
-      maxToolRounds: 2,
-    });
+    const answer = await ask('Time?', { tools, maxToolRounds: 2 });
     expect(tools.calls).toHaveLength(2);
     expect(gemini.rest.requests).toHaveLength(3);
     expect(gemini.rest.requests[2]?.body.toolConfig).toEqual({ functionCallingConfig: { mode: 'NONE' } });
@@ -96,15 +88,6 @@ describe('answerText', () => {
 
   it('GIVEN a server error THEN it fails with TEXT_ANSWER_FAILED', async () => {
     gemini.rest.reply({ status: 500, message: 'Internal error' });
-    await expect(
-      answerText({
-        ai: makeAi(gemini),
-        model: MODEL,
-        question: 'Time?',
-        tools: new RecordingToolPort(),
-        origin: ORIGIN,
-        signal: AbortSignal.timeout(5_000),
-      }),
-    ).rejects.toMatchObject({ code: 'TEXT_ANSWER_FAILED' });
+    await expect(ask('Time?')).rejects.toMatchObject({ code: 'TEXT_ANSWER_FAILED' });
   });
 });

@@ -1,5 +1,4 @@
 // `npm run doctor` against the fakes: all ✓ for a good setup, and the right ✗ with a fix for each broken one.
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,6 +10,7 @@ import { WebSocketServer } from 'ws';
 import { DEFAULT_TEXT_MODEL } from '../../src/config.ts';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { type FakeGemini, startFakeGemini } from '../fakes/fake-gemini/index.ts';
+import { startNodeChild } from '../helpers/node-child.ts';
 import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
 const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
@@ -29,28 +29,19 @@ interface DoctorRun {
 async function doctor(env: Record<string, string>): Promise<DoctorRun> {
   // A directory without .env, so nothing but `env` configures the doctor.
   const cwd = await mkdtemp(join(tmpdir(), 'doctor-cwd-'));
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', join(repoRoot, 'scripts', 'doctor.ts')],
-    {
-      cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DATA_DIR: join(cwd, 'data'),
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const run = startNodeChild({
+    args: [join(repoRoot, 'scripts', 'doctor.ts')],
+    cwd,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '',
+      DATA_DIR: join(cwd, 'data'),
+      ...env,
     },
-  );
-  let stdout = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString('utf8');
   });
-  child.stderr.on('data', (d: Buffer) => {
-    stdout += d.toString('utf8');
-  });
-  const code = await new Promise<number | null>((done) => child.on('close', done));
+  const { code } = await run.finished;
+  // What a person running it sees: the check lines and anything on stderr, in order.
+  const stdout = run.output;
   await rm(cwd, { recursive: true, force: true });
   const lines = stdout
     .split(/\n(?! {4}fix:)/)

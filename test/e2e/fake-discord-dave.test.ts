@@ -1,22 +1,17 @@
 // Self-test of the fake's DAVE delivery service: a real @discordjs/voice client and davey humans in one call.
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
 import {
   AudioPlayerStatus,
-  createAudioPlayer,
-  createAudioResource,
   entersState,
-  getVoiceConnections,
-  joinVoiceChannel,
-  StreamType,
   type VoiceConnection,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
-import { Client, Events, GatewayIntentBits } from 'discord.js';
+import { type Client, GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '../fakes/audio-analysis.ts';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { joinTestVoice, playPcm, startTestClient, stopTestClient } from './voice-test-client.ts';
 
 // In-process trust for the fake's self-signed voice certificate (this test process only).
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
@@ -28,36 +23,18 @@ interface World {
 
 async function start(options: FakeDiscordOptions = {}): Promise<World> {
   const discord = await startFakeDiscord(options);
-  const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates],
-    rest: { api: discord.restUrl },
-  });
-  const ready = once(client, Events.ClientReady);
-  await client.login(discord.token);
-  await ready;
-  return { discord, client };
+  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildVoiceStates];
+  return { discord, client: await startTestClient(discord, { intents }) };
 }
 
 function join(w: World, daveEncryption = true): VoiceConnection {
   const guild = w.discord.guild();
-  const g = w.client.guilds.cache.get(guild.id);
-  if (!g) throw new Error('client does not know the guild');
-  return joinVoiceChannel({
-    guildId: guild.id,
-    channelId: guild.voice().id,
-    adapterCreator: g.voiceAdapterCreator,
-    selfDeaf: false,
-    daveEncryption,
-  });
+  return joinTestVoice(w.client, guild.id, guild.voice().id, daveEncryption);
 }
 
 /** Plays a tone through the client and resolves when the player is idle again. */
 async function play(connection: VoiceConnection, hz: number, ms: number): Promise<void> {
-  const player = createAudioPlayer();
-  connection.subscribe(player);
-  const pcm = tone(hz, ms, { channels: 2 });
-  const raw = Buffer.from(pcm.samples.buffer, pcm.samples.byteOffset, pcm.samples.byteLength);
-  player.play(createAudioResource(Readable.from([raw]), { inputType: StreamType.Raw }));
+  const player = playPcm(connection, tone(hz, ms, { channels: 2 }));
   await entersState(player, AudioPlayerStatus.Playing, 2000);
   await entersState(player, AudioPlayerStatus.Idle, ms + 3000);
   player.stop(true);
@@ -66,9 +43,7 @@ async function play(connection: VoiceConnection, hz: number, ms: number): Promis
 describe('the fake voice gateway as a DAVE delivery service', () => {
   let w: World | undefined;
   afterEach(async () => {
-    for (const c of getVoiceConnections().values()) c.destroy();
-    await w?.client.destroy();
-    await w?.discord.stop();
+    await stopTestClient(w?.client, w?.discord);
     w = undefined;
   });
 

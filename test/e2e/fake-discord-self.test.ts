@@ -1,22 +1,15 @@
 // Self-test of the fake Discord: a tiny real discord.js + @discordjs/voice client (not the bot) against it.
-import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { Readable } from 'node:stream';
 import {
   AudioPlayerStatus,
   type AudioReceiveStream,
-  createAudioPlayer,
-  createAudioResource,
   EndBehaviorType,
   entersState,
-  getVoiceConnections,
-  joinVoiceChannel,
-  StreamType,
   type VoiceConnection,
   VoiceConnectionStatus,
 } from '@discordjs/voice';
 import { Decoder } from '@evan/opus';
-import { Client, Events, GatewayIntentBits, MessageFlags, Routes } from 'discord.js';
+import { type Client, Events, MessageFlags, Routes } from 'discord.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { dominantFrequency, type PcmClip } from '../fakes/audio-analysis.ts';
 import {
@@ -28,38 +21,11 @@ import {
   type VoiceFaults,
 } from '../fakes/fake-discord/index.ts';
 import { tone, toneSum } from '../fakes/tones.ts';
-
-const BASE_INTENTS = [
-  GatewayIntentBits.Guilds,
-  GatewayIntentBits.GuildVoiceStates,
-  GatewayIntentBits.GuildMessages,
-];
+import { startNodeChild } from '../helpers/node-child.ts';
+import { joinTestVoice, playPcm, startTestClient, stopTestClient } from './voice-test-client.ts';
 
 // In-process trust for the fake's self-signed voice certificate (this test process only).
 process.env.NODE_TLS_REJECT_UNAUTHORIZED = '0';
-
-async function startClient(
-  discord: FakeDiscord,
-  extra: Partial<ConstructorParameters<typeof Client>[0]> = {},
-) {
-  const client = new Client({ intents: BASE_INTENTS, rest: { api: discord.restUrl }, ...extra });
-  const ready = once(client, Events.ClientReady);
-  await client.login(discord.token);
-  await ready;
-  return client;
-}
-
-function join(client: Client, guildId: string, channelId: string): VoiceConnection {
-  const guild = client.guilds.cache.get(guildId);
-  if (!guild) throw new Error('client does not know the guild');
-  return joinVoiceChannel({ guildId, channelId, adapterCreator: guild.voiceAdapterCreator, selfDeaf: false });
-}
-
-async function shutdown(client: Client | undefined, discord: FakeDiscord | undefined): Promise<void> {
-  for (const c of getVoiceConnections().values()) c.destroy();
-  await client?.destroy();
-  await discord?.stop();
-}
 
 function decodeAll(packets: Buffer[]): PcmClip {
   const decoder = new Decoder({ channels: 2, sample_rate: 48_000 });
@@ -118,14 +84,14 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
   let discord: FakeDiscord | undefined;
   let client: Client | undefined;
   afterEach(async () => {
-    await shutdown(client, discord);
+    await stopTestClient(client, discord);
     client = undefined;
     discord = undefined;
   });
 
   it('GIVEN a slash command and a speaker WHEN the client joins, listens and plays it back THEN the fake hears 440 Hz', async () => {
     discord = await startFakeDiscord();
-    client = await startClient(discord);
+    client = await startTestClient(discord);
     const fake = discord;
     const guild = fake.guild();
     const vc = guild.voice();
@@ -145,7 +111,7 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
         if (!interaction.isChatInputCommand() || !client) return;
         const channel = interaction.options.getChannel('channel', true);
         await interaction.reply({ content: `joining ${channel.name}`, flags: MessageFlags.Ephemeral });
-        resolve(join(client, guild.id, channel.id));
+        resolve(joinTestVoice(client, guild.id, channel.id));
       });
     });
     const alice = fake.human('alice');
@@ -164,14 +130,7 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
     const clientPcm = decodeAll(heard.packets);
     expect(dominantFrequency(clientPcm)).toBeCloseTo(440, -1);
 
-    const player = createAudioPlayer();
-    connection.subscribe(player);
-    const raw = Buffer.from(
-      clientPcm.samples.buffer,
-      clientPcm.samples.byteOffset,
-      clientPcm.samples.byteLength,
-    );
-    player.play(createAudioResource(Readable.from([raw]), { inputType: StreamType.Raw }));
+    const player = playPcm(connection, clientPcm);
     await fake.botAudio.until((c) => c.audioMs() >= 900, 8000);
     const heardByFake = fake.botAudio.pcm();
     const freq = dominantFrequency(heardByFake);
@@ -183,21 +142,21 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
 
   it('GIVEN VOICE_SERVER_UPDATE before VOICE_STATE_UPDATE THEN @discordjs/voice stays in Signalling (issue #11553)', async () => {
     discord = await startFakeDiscord({ voiceDispatch: { order: 'server-first' } });
-    client = await startClient(discord);
+    client = await startTestClient(discord);
     const guild = discord.guild();
-    const trapped = join(client, guild.id, guild.voice().id);
+    const trapped = joinTestVoice(client, guild.id, guild.voice().id);
     await expect(entersState(trapped, VoiceConnectionStatus.Ready, 1500)).rejects.toThrow();
     expect(trapped.state.status).toBe(VoiceConnectionStatus.Signalling);
     trapped.destroy();
 
     discord.voiceDispatch.order = 'state-first';
-    const fine = join(client, guild.id, guild.voice().id);
+    const fine = joinTestVoice(client, guild.id, guild.voice().id);
     await entersState(fine, VoiceConnectionStatus.Ready, 5000);
   });
 
   it('GIVEN a 429 on message create THEN discord.js waits retry_after and the retry succeeds', async () => {
     discord = await startFakeDiscord();
-    client = await startClient(discord);
+    client = await startTestClient(discord);
     const text = discord.guild().text();
     const route = 'POST /channels/:channel/messages';
     discord.rest.inject429({ route, retryAfterMs: 300 });
@@ -213,7 +172,7 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
 
   it('GIVEN mentions, attachments and replies THEN content follows the intents and the bot can download and answer', async () => {
     discord = await startFakeDiscord();
-    client = await startClient(discord);
+    client = await startTestClient(discord);
     const text = discord.guild().text();
     const bob = discord.human('bob');
     const seen: Array<{ content: string; attachments: number }> = [];
@@ -250,13 +209,12 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
       const s = tls.connect({ host: '127.0.0.1', port: ${discord.voice.endpoint.split(':')[1]} }, () => {
         process.stdout.write(String(s.authorized)); s.end(); });
       s.on('error', (e) => { process.stdout.write(e.code); });`;
-    const run = (env: Record<string, string>) =>
-      new Promise<string>((resolve) => {
-        const { NODE_TLS_REJECT_UNAUTHORIZED: _drop, ...base } = process.env;
-        execFile(process.execPath, ['-e', script], { env: { ...base, ...env }, timeout: 10_000 }, (_e, out) =>
-          resolve(String(out)),
-        );
-      });
+    const run = async (env: Record<string, string>) => {
+      const { NODE_TLS_REJECT_UNAUTHORIZED: _drop, ...base } = process.env;
+      const child = startNodeChild({ args: ['-e', script], env: { ...base, ...env }, killAfterMs: 10_000 });
+      await child.finished;
+      return child.stdout;
+    };
     expect(await run({ NODE_EXTRA_CA_CERTS: discord.caCertPath })).toBe('true');
     expect(await run({})).toBe('DEPTH_ZERO_SELF_SIGNED_CERT');
     expect(discord.childEnv().DISCORD_API_URL).toBe(discord.restUrl);
@@ -270,7 +228,7 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
         { name: 'on-shard-1', id: (1001n << 22n).toString() },
       ],
     });
-    client = await startClient(discord, { shards: [0, 1], shardCount: 2 });
+    client = await startTestClient(discord, { shards: [0, 1], shardCount: 2 });
     const g1 = discord.guild('on-shard-1');
     client.ws.shards.get(0)?.send({
       op: 4,
@@ -279,7 +237,7 @@ describe('fake Discord with a real discord.js + @discordjs/voice client', () => 
     await expect.poll(() => discord?.failures.length, { timeout: 3000 }).toBe(1);
     expect(discord.failures[0]).toContain('arrived on shard 0 but shard 1 owns it');
 
-    const connection = join(client, g1.id, g1.voice().id);
+    const connection = joinTestVoice(client, g1.id, g1.voice().id);
     await entersState(connection, VoiceConnectionStatus.Ready, 5000);
     expect(discord.voiceRequests.map((r) => r.shard[0])).toEqual([1]);
   });
@@ -299,17 +257,17 @@ describe('fake Discord fault injection, proven at a real @discordjs/voice receiv
 
   beforeAll(async () => {
     discord = await startFakeDiscord();
-    client = await startClient(discord);
+    client = await startTestClient(discord);
     const guild = discord.guild();
     alice = discord.human('alice');
     await alice.joinVoice(guild.voice());
-    connection = join(client, guild.id, guild.voice().id);
+    connection = joinTestVoice(client, guild.id, guild.voice().id);
     await entersState(connection, VoiceConnectionStatus.Ready, 5000);
     // Every fault below is seen through DAVE: alice's frames are E2EE once she and the client share a group.
     await discord.dave.call(guild.voice().id)?.waitForGroup([alice.id, discord.world.bot.id]);
   });
   afterAll(async () => {
-    await shutdown(client, discord);
+    await stopTestClient(client, discord);
   });
 
   const indexOf = (heard: Heard, packet: Buffer): number =>

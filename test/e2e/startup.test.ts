@@ -1,10 +1,10 @@
 // Starting and stopping the real bot process: config errors, bad token, command registration, SIGTERM.
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../fakes/fake-discord/index.ts';
+import { startNodeChild } from '../helpers/node-child.ts';
 import { until } from '../helpers/wait.ts';
 import { type BotWorld, startWorld, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 
@@ -17,33 +17,15 @@ interface Exit {
   ms: number;
 }
 
-/** Runs the bot exactly as `npm start` does, with only the given environment. */
-function startBotProcess(
-  env: Record<string, string>,
-  cwd = ROOT,
-): { child: ChildProcess; exited: Promise<Exit> } {
-  const started = performance.now();
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', join(ROOT, 'src/main.ts')],
-    {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.on('data', (d) => {
-    stdout += d;
+/** Runs the bot exactly as `npm start` does, with only the given environment, until it exits. */
+async function runBotProcess(env: Record<string, string>, cwd = ROOT): Promise<Exit> {
+  const bot = startNodeChild({
+    args: [join(ROOT, 'src/main.ts')],
+    cwd,
+    env: { PATH: process.env.PATH ?? '', ...env },
   });
-  child.stderr?.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = new Promise<Exit>((resolve) =>
-    child.on('exit', (code) => resolve({ code, stdout, stderr, ms: performance.now() - started })),
-  );
-  return { child, exited };
+  const exit = await bot.finished;
+  return { code: exit.code, stdout: bot.stdout, stderr: bot.stderr, ms: exit.atMs - bot.startedAtMs };
 }
 
 let world: BotWorld | null = null;
@@ -62,7 +44,7 @@ describe('starting the bot', () => {
   it('GIVEN no credentials THEN it exits 1 within seconds naming both variables, without a stack trace', async () => {
     // An empty working directory: no .env to pick up.
     dataDir = await mkdtemp(join(tmpdir(), 'bot-noenv-'));
-    const { code, stderr, ms } = await startBotProcess({}, dataDir).exited;
+    const { code, stderr, ms } = await runBotProcess({}, dataDir);
     expect(code).toBe(1);
     expect(ms).toBeLessThan(5_000);
     expect(stderr).toContain('DISCORD_TOKEN is missing');
@@ -75,14 +57,13 @@ describe('starting the bot', () => {
     discord = await startFakeDiscord({ token: TEST_DISCORD_TOKEN });
     dataDir = await mkdtemp(join(tmpdir(), 'bot-badtoken-'));
     const wrong = 'MTExMTExMTExMTExMTExMTEx.Gwrong.this-token-is-not-the-right-one';
-    const { exited } = startBotProcess({
+    const exit = await runBotProcess({
       ...discord.childEnv(),
       DISCORD_TOKEN: wrong,
       GEMINI_API_KEY: TEST_GEMINI_KEY,
       DATA_DIR: dataDir,
       LOG_FORMAT: 'json',
     });
-    const exit = await exited;
     expect(exit.code).toBe(1);
     expect(exit.stderr).toContain('Discord rejected DISCORD_TOKEN');
     expect(exit.stdout + exit.stderr).not.toContain(wrong);

@@ -2,21 +2,12 @@
 import { describe, expect, it } from 'vitest';
 import { Permission } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
+import { BUILTIN_TOOL_NAMES } from '../helpers/builtin-tool-names.ts';
 import { until } from '../helpers/wait.ts';
 import { type BotWorld, joinAndListen, TEST_DISCORD_TOKEN, TEST_GEMINI_KEY, useBotWorld } from './harness.ts';
 import { EXPLODE_SECRET, HANG_TIMEOUT_MS, type ToolProbes, toolProbes } from './tools-probes.ts';
 
 const worlds = useBotWorld();
-
-const BUILTIN_TOOLS = [
-  'current_time',
-  'roll_dice',
-  'calculate',
-  'voice_members',
-  'post_message',
-  'set_reminder',
-  'leave_voice',
-];
 
 /** The world with the probe tools registered, alice in voice, /join done; returns the Live socket. */
 async function joinedWithProbes() {
@@ -38,7 +29,7 @@ describe('tools as slash commands', () => {
     const registered = world.discord.commands.global;
     const names = registered.map((c) => c.name);
     expect(names).toContain('tools');
-    for (const tool of BUILTIN_TOOLS) expect(names).toContain(tool);
+    for (const tool of BUILTIN_TOOL_NAMES) expect(names).toContain(tool);
     const dice = registered.find((c) => c.name === 'roll_dice');
     expect(dice?.options).toEqual([
       expect.objectContaining({ name: 'notation', type: 3, required: true, description: expect.any(String) }),
@@ -57,7 +48,7 @@ describe('tools as slash commands', () => {
     const embed = reply.original?.embeds[0] as { title: string; fields: { name: string; value: string }[] };
     expect(embed.title).toBe('Tools');
     const fieldNames = embed.fields.map((f) => f.name);
-    for (const tool of BUILTIN_TOOLS) expect(fieldNames).toContain(`/${tool}`);
+    for (const tool of BUILTIN_TOOL_NAMES) expect(fieldNames).toContain(`/${tool}`);
     const dice = embed.fields.find((f) => f.name === '/roll_dice')?.value ?? '';
     expect(dice).toContain('Roll dice');
     expect(dice).toContain('`notation` (text, required)');

@@ -22,9 +22,31 @@ async function joined(options: WorldOptions = {}) {
   return { w, ...(await joinAndListen(w)), text: w.guild.text() };
 }
 
+type Joined = Awaited<ReturnType<typeof joined>>;
+
+/** Once voice is ready again, `speaker` says a tone and Gemini hears it on `conn`: audio flows. */
+async function expectHeardOnceReady(
+  { w, conn }: Joined,
+  speaker: Joined['alice'],
+  hz: number,
+  what: string,
+): Promise<void> {
+  await until(() => w.discord.voice.sessions.get(w.guild.id)?.ready === true, what);
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await speaker.say(tone(hz, 800));
+  await conn.waitForInputEnd(1, 10_000);
+  expect(levelAtDbfs(mono16k(conn.audio), hz, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+}
+
+/** The guild's session follows the bot into `channelId`. */
+function sessionFollows({ w }: Joined, channelId: string, what: string): Promise<void> {
+  return until(() => w.bot.services.sessions.get(w.guild.id)?.voiceChannelId === channelId, what);
+}
+
 describe('voice session lifecycle', () => {
   it('GIVEN the voice socket closes with 4006 THEN the bot reconnects and audio flows again', async () => {
-    const { w, alice, conn } = await joined();
+    const world = await joined();
+    const { w, alice } = world;
     const joinsBefore = w.discord.voiceRequests.filter((r) => r.channelId !== null).length;
     w.discord.voice.closeBotConnection(w.guild.id, 4006);
     // 4006 (session no longer valid) cannot be resumed: the bot must ask to join again (op 4).
@@ -32,14 +54,7 @@ describe('voice session lifecycle', () => {
       () => w.discord.voiceRequests.filter((r) => r.channelId !== null).length > joinsBefore,
       'a fresh voice join after 4006',
     );
-    await until(
-      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
-      'the voice session to be ready again',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await alice.say(tone(440, 800));
-    await conn.waitForInputEnd(1, 10_000);
-    expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+    await expectHeardOnceReady(world, alice, 440, 'the voice session to be ready again');
     expect(w.bot.services.sessions.get(w.guild.id)).toBeDefined();
   });
 
@@ -91,46 +106,26 @@ describe('voice session lifecycle', () => {
   });
 
   it('GIVEN a moderator drags the bot to another channel THEN it follows and keeps listening there', async () => {
-    const { w, alice, conn } = await joined({
-      discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] },
-    });
+    const world = await joined({ discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] } });
+    const { w, alice } = world;
     const two = w.guild.voice('two');
     await alice.joinVoice(two);
     w.discord.moveBot(w.guild, two);
-    await until(
-      () => w.bot.services.sessions.get(w.guild.id)?.voiceChannelId === two.id,
-      'the session to follow the move',
-    );
-    await until(
-      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
-      'voice ready in the new channel',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await alice.say(tone(440, 800));
-    await conn.waitForInputEnd(1, 10_000);
-    expect(levelAtDbfs(mono16k(conn.audio), 440, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+    await sessionFollows(world, two.id, 'the session to follow the move');
+    await expectHeardOnceReady(world, alice, 440, 'voice ready in the new channel');
   });
 
   it('GIVEN /join from someone in another channel THEN the bot moves there and keeps the conversation', async () => {
-    const { w, conn } = await joined({ discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] } });
+    const world = await joined({ discord: { guilds: [{ name: 'g', voiceChannels: ['one', 'two'] }] } });
+    const { w } = world;
     const bob = w.discord.human('bob');
     const two = w.guild.voice('two');
     await bob.joinVoice(two);
     const reply = await bob.slash('join');
     expect(await reply.text(5_000)).toContain('Moving to');
     await until(() => w.discord.botVoiceState(w.guild)?.channelId === two.id, 'the bot to move');
-    await until(
-      () => w.bot.services.sessions.get(w.guild.id)?.voiceChannelId === two.id,
-      'the session to follow',
-    );
-    await until(
-      () => w.discord.voice.sessions.get(w.guild.id)?.ready === true,
-      'voice ready in the new channel',
-    );
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    await bob.say(tone(660, 800));
-    await conn.waitForInputEnd(1, 10_000);
-    expect(levelAtDbfs(mono16k(conn.audio), 660, { startMs: 200, endMs: 700 })).toBeGreaterThan(-20);
+    await sessionFollows(world, two.id, 'the session to follow');
+    await expectHeardOnceReady(world, bob, 660, 'voice ready in the new channel');
   });
 
   it('GIVEN /leave THEN one goodbye (the reply), Gemini closed, voice left — no second notice', async () => {

@@ -65,13 +65,22 @@ export function concat(...clips: PcmClip[]): PcmClip {
       throw new Error('concat: clips differ in format');
     }
   }
-  const samples = new Int16Array(clips.reduce((n, c) => n + c.samples.length, 0));
+  return {
+    samples: concatSamples(clips.map((c) => c.samples)),
+    sampleRate: first.sampleRate,
+    channels: first.channels,
+  };
+}
+
+/** The parts one after the other, in one new array. */
+export function concatSamples(parts: readonly Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((n, part) => n + part.length, 0));
   let offset = 0;
-  for (const c of clips) {
-    samples.set(c.samples, offset);
-    offset += c.samples.length;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
-  return { samples, sampleRate: first.sampleRate, channels: first.channels };
+  return out;
 }
 
 /** What Gemini sends: a tone as 24 kHz mono samples. */

@@ -1,4 +1,5 @@
 // Synthetic test signals and tone measurement (Goertzel) shared by audio, codec tests and the bench.
+import { concatSamples } from '../fakes/tones.ts';
 
 const FULL_SCALE = 32_768;
 
@@ -90,17 +91,8 @@ export function processInChunks(
   chunk: number,
 ): Int16Array {
   const parts: Int16Array[] = [];
-  let total = 0;
   for (let offset = 0; offset < input.length; offset += chunk) {
-    const part = process(input.subarray(offset, offset + chunk));
-    parts.push(part);
-    total += part.length;
+    parts.push(process(input.subarray(offset, offset + chunk)));
   }
-  const out = new Int16Array(total);
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
-  return out;
+  return concatSamples(parts);
 }

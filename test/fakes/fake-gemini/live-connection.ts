@@ -2,6 +2,7 @@
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { delay, waitForEvent } from '../../helpers/wait.ts';
+import { concatSamples } from '../tones.ts';
 import type { FakeLiveRules } from './models.ts';
 import { FakeTurnDetector, type TurnEnd } from './turn-detector.ts';
 
@@ -58,7 +59,7 @@ export class FakeLogicalSession extends EventEmitter {
 
   /** All uplink audio of every connection of this session, in arrival order. */
   get audio(): Int16Array {
-    return concat(this.connections.flatMap((c) => c.audioChunks.map((chunk) => chunk.samples)));
+    return concatSamples(this.connections.flatMap((c) => c.audioChunks.map((chunk) => chunk.samples)));
   }
 
   get audioMs(): number {
@@ -126,7 +127,7 @@ export class FakeLiveConnection extends EventEmitter {
 
   /** Uplink audio of this connection only (16 kHz mono). */
   get audio(): Int16Array {
-    return concat(this.audioChunks.map((chunk) => chunk.samples));
+    return concatSamples(this.audioChunks.map((chunk) => chunk.samples));
   }
 
   get audioMs(): number {
@@ -402,16 +403,6 @@ export function decodePcm16(base64: string): Int16Array {
   const bytes = Buffer.from(base64, 'base64');
   const out = new Int16Array(bytes.length >> 1);
   for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
-  return out;
-}
-
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
   return out;
 }
 

@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../../src/store/migrations.ts';
 import { DEFAULT_SETTINGS } from '../../../src/store/settings-schema.ts';
 import { describeBackends, useTempStore } from './temp-store.ts';
+import { GUILD } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
 const ALICE = '500000000000000001';
 const BOB = '500000000000000002';
 

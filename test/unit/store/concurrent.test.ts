@@ -1,11 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../../src/store/migrations.ts';
 import { openStore, STORE_FILE_NAME, type Store } from '../../../src/store/store.ts';
+import { type NodeChild, startNodeChild } from '../../helpers/node-child.ts';
 import { type PostgresServer, startPostgres } from '../../helpers/postgres-server.ts';
 import { makeTempDir, type TempDir } from './temp-store.ts';
 
@@ -14,12 +13,7 @@ const ITERATIONS = 2_000;
 const NOW = Date.parse('2026-05-10T12:00:00Z');
 const WAIT_MS = 20_000;
 
-interface Writer {
-  child: ChildProcess;
-  /** Resolves with the first stdout line starting with `prefix`; rejects on exit or after WAIT_MS. */
-  waitFor(prefix: string): Promise<string>;
-  exited: Promise<number | null>;
-}
+type Writer = NodeChild;
 
 function within<T>(promise: Promise<T>, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -30,39 +24,16 @@ function within<T>(promise: Promise<T>, what: string): Promise<T> {
 }
 
 function startWriter(path: string, label: string): Writer {
-  const child = spawn(
-    process.execPath,
-    ['--disable-warning=ExperimentalWarning', WRITER, path, label, String(ITERATIONS), String(NOW)],
-    { stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  let stderr = '';
-  child.stderr?.on('data', (chunk) => {
-    stderr += String(chunk);
+  return startNodeChild({
+    args: [WRITER, path, label, String(ITERATIONS), String(NOW)],
+    stdin: true,
+    name: `writer ${label}`,
   });
-  const lines: string[] = [];
-  const waiters = new Map<string, (line: string) => void>();
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    lines.push(line);
-    for (const [prefix, resolve] of waiters) if (line.startsWith(prefix)) resolve(line);
-  });
-  const find = (prefix: string) => lines.find((line) => line.startsWith(prefix));
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    child,
-    exited,
-    waitFor(prefix) {
-      const already = find(prefix);
-      if (already !== undefined) return Promise.resolve(already);
-      const line = new Promise<string>((resolve, reject) => {
-        waiters.set(prefix, resolve);
-        void exited.then((code) => {
-          if (find(prefix) === undefined)
-            reject(new Error(`${label} exited (${code}) before "${prefix}": ${stderr}`));
-        });
-      });
-      return within(line, `"${prefix}" from ${label}`);
-    },
-  };
+}
+
+/** The writer's first stdout line starting with `prefix`; rejects if it exits first or after WAIT_MS. */
+function lineFrom(writer: Writer, prefix: string): Promise<string> {
+  return writer.waitForLine((line) => line.startsWith(prefix), `"${prefix}"`, WAIT_MS);
 }
 
 /** This process's share of the writes, all in flight at once like a busy shard. */
@@ -77,7 +48,7 @@ async function addAll(store: Store): Promise<void> {
  */
 async function contend(target: string, spawned: Writer[]): Promise<void> {
   spawned.push(startWriter(target, 'a'), startWriter(target, 'b'));
-  await Promise.all(spawned.map((w) => w.waitFor('ready')));
+  await Promise.all(spawned.map((w) => lineFrom(w, 'ready')));
   const clock = { now: () => NOW };
   const store = await openStore(
     target.startsWith('postgres://') ? { databaseUrl: target, clock } : { path: target, clock },
@@ -87,10 +58,11 @@ async function contend(target: string, spawned: Writer[]): Promise<void> {
     // Ending stdin also lets each child exit once it is done.
     for (const w of spawned) w.child.stdin?.end('go\n');
     await addAll(store);
-    const windows = (await Promise.all(spawned.map((w) => w.waitFor('done ')))).map((line) =>
+    const windows = (await Promise.all(spawned.map((w) => lineFrom(w, 'done ')))).map((line) =>
       line.split(' ').slice(1).map(Number),
     );
-    expect(await within(Promise.all(spawned.map((w) => w.exited)), 'children to exit')).toEqual([0, 0]);
+    const exits = await within(Promise.all(spawned.map((w) => w.exited)), 'children to exit');
+    expect(exits.map((exit) => exit.code)).toEqual([0, 0]);
 
     // The two children's write windows overlap, so their writes really contended.
     const [[startA, endA], [startB, endB]] = windows as [[number, number], [number, number]];
@@ -122,12 +94,7 @@ async function contend(target: string, spawned: Writer[]): Promise<void> {
 }
 
 async function killAll(writers: Writer[]): Promise<void> {
-  for (const w of writers.splice(0)) {
-    if (w.child.exitCode === null && w.child.signalCode === null) {
-      w.child.kill();
-      await w.exited;
-    }
-  }
+  for (const w of writers.splice(0)) await w.kill();
 }
 
 describe('several processes sharing one store file', () => {

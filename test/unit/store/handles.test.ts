@@ -1,9 +1,8 @@
 import { expect, it } from 'vitest';
 import { HANDLE_MAX_AGE_MS } from '../../../src/store/handles.ts';
 import { describeBackends, useTempStore } from './temp-store.ts';
+import { GUILD, OTHER_GUILD } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
-const OTHER_GUILD = '333333333333333333';
 const MINUTE_MS = 60_000;
 
 describeBackends('resumption handles', (target) => {

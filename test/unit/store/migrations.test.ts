@@ -6,9 +6,8 @@ import { BotError } from '../../../src/errors.ts';
 import { MIGRATIONS, migrate, SCHEMA_VERSION, userVersion } from '../../../src/store/migrations.ts';
 import { openStore, STORE_FILE_NAME } from '../../../src/store/store.ts';
 import { makeTempDir, manualClock, type TempDir } from './temp-store.ts';
+import { GUILD, USER } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
-const USER = '222222222222222222';
 const NOW = Date.parse('2026-05-10T12:00:00Z');
 
 function tables(path: string): string[] {

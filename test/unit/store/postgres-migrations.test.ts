@@ -6,9 +6,7 @@ import { migratePostgres } from '../../../src/store/postgres-migrations.ts';
 import { openStore } from '../../../src/store/store.ts';
 import { type PostgresServer, startPostgres } from '../../helpers/postgres-server.ts';
 import { freePort } from '../../helpers/wait.ts';
-
-const GUILD = '111111111111111111';
-const USER = '222222222222222222';
+import { GUILD, USER } from './test-ids.ts';
 
 let server: PostgresServer;
 beforeAll(async () => {

@@ -9,10 +9,10 @@ import {
   SETTING_SPECS,
 } from '../../../src/store/settings-schema.ts';
 import { openStore } from '../../../src/store/store.ts';
+import { rejectionOf } from '../../helpers/thrown.ts';
 import { describeBackends, type StoreTarget, useTempStore } from './temp-store.ts';
+import { GUILD, OTHER_GUILD } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
-const OTHER_GUILD = '333333333333333333';
 const CHANNEL = '444444444444444444';
 
 const CUSTOM: GuildSettings = {
@@ -36,14 +36,8 @@ async function rowCount(target: StoreTarget): Promise<number> {
   return Number(row?.n);
 }
 
-async function rejection(promise: Promise<unknown>): Promise<UserFacingError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof UserFacingError) return error;
-    throw error;
-  }
-  throw new Error('expected a UserFacingError, nothing was thrown');
+function rejection(promise: Promise<unknown>): Promise<UserFacingError> {
+  return rejectionOf(UserFacingError, promise, 'the settings change');
 }
 
 describeBackends('settings', (target) => {

@@ -1,8 +1,7 @@
 import { expect, it } from 'vitest';
 import { describeBackends, useTempStore } from './temp-store.ts';
+import { GUILD, OTHER_GUILD } from './test-ids.ts';
 
-const GUILD = '111111111111111111';
-const OTHER_GUILD = '333333333333333333';
 const DAY_MS = 86_400_000;
 
 describeBackends('usage', (target) => {

@@ -1,15 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../../src/errors.ts';
 import { evaluateArithmetic, formatArithmeticResult } from '../../../src/tools/arithmetic.ts';
+import { thrownBy } from '../../helpers/thrown.ts';
 
 function errorOf(expression: string): ToolError {
-  try {
-    evaluateArithmetic(expression);
-  } catch (error) {
-    if (error instanceof ToolError) return error;
-    throw error;
-  }
-  throw new Error(`"${expression.slice(0, 40)}" was accepted`);
+  return thrownBy(ToolError, () => evaluateArithmetic(expression), `"${expression.slice(0, 40)}"`);
 }
 
 describe('evaluateArithmetic', () => {
@@ -55,18 +50,21 @@ describe('evaluateArithmetic', () => {
   });
 
   it('GIVEN ordinary mistakes THEN the error says what and where', () => {
-    expect(errorOf('1 / 0').message).toBe('Division by zero.');
-    expect(errorOf('5 % 0').message).toBe('Division by zero.');
-    expect(errorOf('sqrt(-1)').message).toBe('The result is not a real number.');
-    expect(errorOf('1 +').message).toBe('The expression ends too early.');
-    expect(errorOf('(1 + 2').message).toBe('Missing ")" at the end.');
-    expect(errorOf('1 2').message).toBe('Unexpected "2" at position 3.');
-    expect(errorOf('2 # 3').message).toBe('Unexpected character "#" at position 3.');
-    expect(errorOf('max()').message).toBe('Unexpected ")" at position 5.');
-    expect(errorOf('sqrt(1, 2)').message).toBe('sqrt() takes 1 argument, not 2.');
-    expect(errorOf('sqrt 4').message).toBe('sqrt needs parentheses, like sqrt(2).');
-    expect(errorOf('round(1, 20)').message).toBe('round() takes 0 to 12 decimal places.');
-    expect(errorOf('   ').message).toBe('There is no expression to calculate.');
+    const mistakes: [expression: string, message: string][] = [
+      ['1 / 0', 'Division by zero.'],
+      ['5 % 0', 'Division by zero.'],
+      ['sqrt(-1)', 'The result is not a real number.'],
+      ['1 +', 'The expression ends too early.'],
+      ['(1 + 2', 'Missing ")" at the end.'],
+      ['1 2', 'Unexpected "2" at position 3.'],
+      ['2 # 3', 'Unexpected character "#" at position 3.'],
+      ['max()', 'Unexpected ")" at position 5.'],
+      ['sqrt(1, 2)', 'sqrt() takes 1 argument, not 2.'],
+      ['sqrt 4', 'sqrt needs parentheses, like sqrt(2).'],
+      ['round(1, 20)', 'round() takes 0 to 12 decimal places.'],
+      ['   ', 'There is no expression to calculate.'],
+    ];
+    for (const [expression, message] of mistakes) expect(errorOf(expression).message).toBe(message);
   });
 });
 
@@ -93,11 +91,9 @@ describe('evaluateArithmetic against hostile input', () => {
   });
 
   it('GIVEN huge exponents and overflow THEN "too large", not Infinity', () => {
-    expect(errorOf('9^9^9').message).toBe('The result is too large.');
-    expect(errorOf('10^101').message).toBe('The result is too large.');
-    expect(errorOf('1e400').message).toBe('The result is too large.');
-    expect(errorOf('1e99 * 1e99').message).toBe('The result is too large.');
-    expect(errorOf('exp(1000)').message).toBe('The result is too large.');
+    for (const expression of ['9^9^9', '10^101', '1e400', '1e99 * 1e99', 'exp(1000)']) {
+      expect(errorOf(expression).message).toBe('The result is too large.');
+    }
     expect(evaluateArithmetic('10^100')).toBe(1e100);
   });
 

@@ -4,6 +4,7 @@ import { builtinTools } from '../../../src/tools/builtin/builtin-tools.ts';
 import type { ToolRunOrigin } from '../../../src/tools/define-tool.ts';
 import { ToolRegistry, type ToolRunResult } from '../../../src/tools/registry.ts';
 import { ReminderScheduler } from '../../../src/tools/reminders.ts';
+import { BUILTIN_TOOL_NAMES } from '../../helpers/builtin-tool-names.ts';
 import { manualClock, RecordingGuild, recordingLogger } from './helpers.ts';
 
 const inGuild: ToolCallOrigin = { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'live' };
@@ -35,17 +36,8 @@ function setup(faces: number[] = []) {
 describe('builtinTools', () => {
   it('THEN the list compiles into declarations and commands with the expected names', () => {
     const { tools } = setup();
-    const names = [
-      'current_time',
-      'roll_dice',
-      'calculate',
-      'voice_members',
-      'post_message',
-      'set_reminder',
-      'leave_voice',
-    ];
-    expect(tools.declarations().map((d) => d.name)).toEqual(names);
-    expect(tools.commands().map((c) => c.name)).toEqual(names);
+    expect(tools.declarations().map((d) => d.name)).toEqual(BUILTIN_TOOL_NAMES);
+    expect(tools.commands().map((c) => c.name)).toEqual(BUILTIN_TOOL_NAMES);
   });
 
   it('THEN quick tools block and the side-effect tools run async with a deliberate scheduling', () => {

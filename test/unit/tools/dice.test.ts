@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ToolError } from '../../../src/errors.ts';
 import { formatDiceRoll, rollDice } from '../../../src/tools/dice.ts';
+import { thrownBy } from '../../helpers/thrown.ts';
 
 /** Plays back scripted 1-based faces; records the die sizes asked for. */
 function scripted(faces: number[]) {
@@ -15,13 +16,7 @@ function scripted(faces: number[]) {
 }
 
 function errorOf(notation: string): string {
-  try {
-    rollDice(notation, () => 0);
-  } catch (error) {
-    if (error instanceof ToolError) return error.message;
-    throw error;
-  }
-  throw new Error(`"${notation}" was accepted`);
+  return thrownBy(ToolError, () => rollDice(notation, () => 0), `"${notation}"`).message;
 }
 
 describe('rollDice', () => {

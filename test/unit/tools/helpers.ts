@@ -1,5 +1,7 @@
-// Test helpers for tools: a manual clock, a recording logger, a recording guild and a fake interaction.
+// Test helpers for tools: a manual clock, a recording logger, a recording guild, a fake interaction, bare tools.
 import type { ChatInputCommandInteraction } from 'discord.js';
+import { z } from 'zod';
+import { defineTool, type Tool, type ToolContext } from '../../../src/tools/define-tool.ts';
 import type { GuildToolServices, VoiceMember } from '../../../src/tools/guild-services.ts';
 import { manualClock as sharedManualClock } from '../../helpers/manual-clock.ts';
 
@@ -87,4 +89,15 @@ export function fakeInteraction(
     },
   };
   return { interaction: interaction as unknown as ChatInputCommandInteraction, calls };
+}
+
+const NO_PARAMETERS = z.object({});
+
+/** A tool without parameters that runs `execute`: what most registry and command tests need. */
+export function noArgsTool<O>(
+  name: string,
+  description: string,
+  execute: (args: z.output<typeof NO_PARAMETERS>, ctx: ToolContext) => Promise<O> | O,
+): Tool<typeof NO_PARAMETERS, O> {
+  return defineTool({ name, description, parameters: NO_PARAMETERS, execute });
 }

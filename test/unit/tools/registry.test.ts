@@ -4,7 +4,7 @@ import { BotError, ToolError } from '../../../src/errors.ts';
 import type { ToolCallOrigin } from '../../../src/live/tool-port.ts';
 import { type AnyTool, defineTool, type ToolContext } from '../../../src/tools/define-tool.ts';
 import { type ToolCallRecord, ToolRegistry } from '../../../src/tools/registry.ts';
-import { manualClock, RecordingGuild, recordingLogger, until } from './helpers.ts';
+import { manualClock, noArgsTool, RecordingGuild, recordingLogger, until } from './helpers.ts';
 
 const origin: ToolCallOrigin = { guildId: 'g1', channelId: 'c1', userId: 'u1', via: 'live' };
 const noSignal = () => new AbortController().signal;
@@ -21,14 +21,9 @@ const echo = defineTool({
 
 /** A tool that never settles on its own, recording the context it was given. */
 function hangingTool(seen: ToolContext[]): AnyTool {
-  return defineTool({
-    name: 'hang',
-    description: 'Never finishes',
-    parameters: z.object({}),
-    execute: (_args, ctx) => {
-      seen.push(ctx);
-      return new Promise<never>(() => {});
-    },
+  return noArgsTool('hang', 'Never finishes', (_args, ctx) => {
+    seen.push(ctx);
+    return new Promise<never>(() => {});
   });
 }
 
@@ -88,13 +83,8 @@ describe('ToolRegistry', () => {
   });
 
   it('GIVEN a ToolError THEN its message reaches the model', async () => {
-    const t = defineTool({
-      name: 'picky',
-      description: 'Refuses',
-      parameters: z.object({}),
-      execute: () => {
-        throw new ToolError('I cannot do that here.');
-      },
+    const t = noArgsTool('picky', 'Refuses', () => {
+      throw new ToolError('I cannot do that here.');
     });
     const { reg } = registry([t]);
     expect(await reg.call({ id: 'a', name: 'picky', args: {} }, origin, noSignal())).toEqual({
@@ -104,13 +94,8 @@ describe('ToolRegistry', () => {
   });
 
   it('GIVEN any other exception THEN the model gets a fixed sentence and the log gets the stack', async () => {
-    const t = defineTool({
-      name: 'buggy',
-      description: 'Crashes',
-      parameters: z.object({}),
-      execute: async () => {
-        throw new Error('db password=hunter2 at /srv/app');
-      },
+    const t = noArgsTool('buggy', 'Crashes', async () => {
+      throw new Error('db password=hunter2 at /srv/app');
     });
     const { reg, lines } = registry([t]);
     const result = await reg.call({ id: 'a', name: 'buggy', args: {} }, origin, noSignal());
@@ -196,11 +181,10 @@ describe('ToolRegistry', () => {
   it('GIVEN a tool that throws when its signal aborts THEN the cancellation message wins, not "internal error"', async () => {
     let started = false;
     let rejectedByTool = false;
-    const t = defineTool({
-      name: 'polite',
-      description: 'Honours its signal',
-      parameters: z.object({}),
-      execute: (_args, ctx) =>
+    const t = noArgsTool(
+      'polite',
+      'Honours its signal',
+      (_args, ctx) =>
         new Promise((_, reject) => {
           started = true;
           ctx.signal.addEventListener('abort', () => {
@@ -208,7 +192,7 @@ describe('ToolRegistry', () => {
             reject(new Error('AbortError'));
           });
         }),
-    });
+    );
     const { reg, lines } = registry([t]);
     const caller = new AbortController();
     const pending = reg.call({ id: 'a', name: 'polite', args: {} }, origin, caller.signal);
@@ -221,12 +205,7 @@ describe('ToolRegistry', () => {
   });
 
   it('GIVEN a long string result THEN the model gets at most maxResultChars', async () => {
-    const t = defineTool({
-      name: 'big',
-      description: 'Big',
-      parameters: z.object({}),
-      execute: () => 'x'.repeat(10_000),
-    });
+    const t = noArgsTool('big', 'Big', () => 'x'.repeat(10_000));
     const { reg } = registry([t], { maxResultChars: 100 });
     const result = await reg.call({ id: 'a', name: 'big', args: {} }, origin, noSignal());
     expect('output' in result && typeof result.output === 'string' && result.output.length).toBe(100);
@@ -234,12 +213,7 @@ describe('ToolRegistry', () => {
 
   it('GIVEN a large object result THEN it is replaced by a marked, capped JSON preview', async () => {
     const rows = Array.from({ length: 1000 }, (_, i) => ({ i }));
-    const t = defineTool({
-      name: 'rows',
-      description: 'Rows',
-      parameters: z.object({}),
-      execute: () => ({ rows }),
-    });
+    const t = noArgsTool('rows', 'Rows', () => ({ rows }));
     const { reg } = registry([t], { maxResultChars: 200 });
     const result = await reg.call({ id: 'a', name: 'rows', args: {} }, origin, noSignal());
     const output = 'output' in result ? (result.output as { truncated: boolean; partialJson: string }) : null;
@@ -249,12 +223,7 @@ describe('ToolRegistry', () => {
   });
 
   it('GIVEN an output that is not JSON-serialisable THEN the model gets the generic error', async () => {
-    const t = defineTool({
-      name: 'bigint',
-      description: 'BigInt',
-      parameters: z.object({}),
-      execute: () => 1n,
-    });
+    const t = noArgsTool('bigint', 'BigInt', () => 1n);
     const { reg } = registry([t]);
     expect(await reg.call({ id: 'a', name: 'bigint', args: {} }, origin, noSignal())).toEqual({
       error: 'bigint failed because of an internal error.',
@@ -263,14 +232,9 @@ describe('ToolRegistry', () => {
   });
 
   it('THEN every call is reported to onCall listeners with id, args, outcome and duration', async () => {
-    const slow = defineTool({
-      name: 'slow',
-      description: 'Takes clock time',
-      parameters: z.object({}),
-      execute: async () => {
-        time.advance(42);
-        return 'done';
-      },
+    const slow = noArgsTool('slow', 'Takes clock time', async () => {
+      time.advance(42);
+      return 'done';
     });
     const { reg, records, time } = registry([echo, slow]);
     await reg.call({ id: 'x1', name: 'echo', args: { word: 'hi' } }, origin, noSignal());
@@ -309,12 +273,7 @@ describe('ToolRegistry', () => {
 
   it('THEN tools receive the guild services for the origin, or null outside a guild, and the wall clock', async () => {
     const contexts: ToolContext[] = [];
-    const t = defineTool({
-      name: 'ctx',
-      description: 'Records its context',
-      parameters: z.object({}),
-      execute: (_args, ctx) => void contexts.push(ctx),
-    });
+    const t = noArgsTool('ctx', 'Records its context', (_args, ctx) => void contexts.push(ctx));
     const at = new Date('2030-01-02T03:04:05Z');
     const { reg, guild } = registry([t], { wallClock: () => at });
     await reg.call({ id: 'a', name: 'ctx', args: {} }, origin, noSignal());

@@ -9,6 +9,7 @@ import { toolCommands } from '../../../src/tools/tool-commands.ts';
 import {
   fakeInteraction,
   manualClock,
+  noArgsTool,
   payloadOf,
   RecordingGuild,
   recordingLogger,
@@ -27,13 +28,8 @@ const add = defineTool({
   formatResult: (sum, args) => (args.shout ? `THE SUM IS ${sum}!` : `${args.a} + ${args.b} = ${sum}`),
 });
 
-const refuse = defineTool({
-  name: 'refuse',
-  description: 'Always refuses',
-  parameters: z.object({}),
-  execute: () => {
-    throw new ToolError('Not today, <@everyone>.');
-  },
+const refuse = noArgsTool('refuse', 'Always refuses', () => {
+  throw new ToolError('Not today, <@everyone>.');
 });
 
 function setup(tools: AnyTool[]) {
@@ -50,6 +46,21 @@ function setup(tools: AnyTool[]) {
     return found;
   };
   return { registry, commands, command, records, time };
+}
+
+/**
+ * Runs a parameterless tool's command, which the test settles through the returned promise's
+ * handlers, until its reply was deferred (deferAfterMs passed with the tool still running).
+ */
+async function deferredRun(name: string) {
+  const held = Promise.withResolvers<string>();
+  const { command, time } = setup([noArgsTool(name, 'Finishes when the test says', () => held.promise)]);
+  const { interaction, calls } = fakeInteraction(name, []);
+  const running = command(name).execute(interaction, undefined);
+  await until(() => time.pending() >= 1);
+  time.advance(2000);
+  await until(() => calls.length === 1);
+  return { calls, running, held };
 }
 
 describe('toolCommands', () => {
@@ -107,21 +118,9 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a tool slower than deferAfterMs THEN the reply is deferred, then edited with the result', async () => {
-    let release: (value: string) => void = () => {};
-    const slow = defineTool({
-      name: 'slow',
-      description: 'Waits for the test',
-      parameters: z.object({}),
-      execute: () => new Promise<string>((resolve) => (release = resolve)),
-    });
-    const { command, time } = setup([slow]);
-    const { interaction, calls } = fakeInteraction('slow', []);
-    const running = command('slow').execute(interaction, undefined);
-    await until(() => time.pending() >= 1);
-    time.advance(2000);
-    await until(() => calls.length === 1);
+    const { calls, running, held } = await deferredRun('slow');
     expect(calls[0]?.method).toBe('deferReply');
-    release('finally');
+    held.resolve('finally');
     await running;
     expect(calls.map((c) => c.method)).toEqual(['deferReply', 'editReply']);
     expect(calls[1]?.payload).toEqual({
@@ -131,20 +130,8 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a deferred run that fails THEN the public placeholder is deleted and the error follows up ephemerally', async () => {
-    let fail: (error: Error) => void = () => {};
-    const slowFail = defineTool({
-      name: 'slow_fail',
-      description: 'Fails late',
-      parameters: z.object({}),
-      execute: () => new Promise<string>((_, reject) => (fail = reject)),
-    });
-    const { command, time } = setup([slowFail]);
-    const { interaction, calls } = fakeInteraction('slow_fail', []);
-    const running = command('slow_fail').execute(interaction, undefined);
-    await until(() => time.pending() >= 1);
-    time.advance(2000);
-    await until(() => calls.length === 1);
-    fail(new ToolError('The service is down.'));
+    const { calls, running, held } = await deferredRun('slow_fail');
+    held.reject(new ToolError('The service is down.'));
     await running;
     expect(calls.map((c) => c.method)).toEqual(['deferReply', 'deleteReply', 'followUp']);
     expect(calls[2]?.payload).toMatchObject({
@@ -154,12 +141,7 @@ describe('toolCommands', () => {
   });
 
   it('GIVEN a result longer than a Discord message THEN the reply is cut to 2000 characters', async () => {
-    const long = defineTool({
-      name: 'long',
-      description: 'Long',
-      parameters: z.object({}),
-      execute: () => 'x'.repeat(5000),
-    });
+    const long = noArgsTool('long', 'Long', () => 'x'.repeat(5000));
     const { command } = setup([long]);
     const { interaction, calls } = fakeInteraction('long', []);
     await command('long').execute(interaction, undefined);

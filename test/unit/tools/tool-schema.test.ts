@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { BotError } from '../../../src/errors.ts';
 import { type AnyTool, defineTool } from '../../../src/tools/define-tool.ts';
 import { compileTool } from '../../../src/tools/tool-schema.ts';
+import { thrownBy } from '../../helpers/thrown.ts';
 
 function tool(parameters: z.ZodObject, overrides: { name?: string; description?: string } = {}): AnyTool {
   return defineTool({
@@ -15,13 +16,7 @@ function tool(parameters: z.ZodObject, overrides: { name?: string; description?:
 }
 
 function definitionError(t: AnyTool): BotError {
-  try {
-    compileTool(t);
-  } catch (error) {
-    if (error instanceof BotError) return error;
-    throw error;
-  }
-  throw new Error('compileTool accepted an invalid tool');
+  return thrownBy(BotError, () => compileTool(t), `the invalid tool ${t.name}`);
 }
 
 const everyType = z.object({

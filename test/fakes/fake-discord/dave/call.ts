@@ -2,40 +2,28 @@
 import { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { waitForEvent } from '../../../helpers/wait.ts';
+import { type DueProposal, dueAtCreation, dueInGroup, type GroupView } from './due-proposals.ts';
+import { EpochProposals, revokePayload } from './epoch-proposals.ts';
 import { ExternalSender } from './external-sender.ts';
-import { applyToLeaves, judgeCommit, keyPackageProblem, type PendingProposal } from './gateway-rules.ts';
-import { type KeyPackage, parseKeyPackage, parsePublicMessage, proposalRef } from './mls.ts';
-import { TlsWriter } from './tls.ts';
+import {
+  type AcceptedCommit,
+  applyToLeaves,
+  type PendingProposal,
+  readCommit,
+  readKeyPackage,
+} from './gateway-rules.ts';
+import {
+  type DaveCallFaults,
+  type DaveMember,
+  sendCommit,
+  sendProposals,
+  sendWelcome,
+} from './member-delivery.ts';
+import type { KeyPackage } from './mls.ts';
+import { type ExecutedTransition, type Transition, Transitions } from './transitions.ts';
 
-/** How a member of the call hears from the gateway (the bot's websocket, or a simulated client). */
-export interface DaveMember {
-  readonly userId: string;
-  readonly kind: 'bot' | 'human';
-  json(op: number, d: Record<string, unknown>): void;
-  binary(op: number, payload: Buffer): void;
-}
-
-/** Gateway-side faults a test can inject into the next matching message. */
-export interface DaveCallFaults {
-  /** The next commit announced (op 29) to this user has a flipped byte. */
-  corruptCommitFor?: string;
-  /** The next Welcome (op 30) to this user has a flipped byte. */
-  corruptWelcomeFor?: string;
-  /** The next proposal broadcast is not delivered to this user. */
-  dropProposalFor?: string;
-  /** Welcomes (op 30) to this user are lost: `once` for the next one only, `always` for every one. */
-  loseWelcomesFor?: { userId: string; times: 'once' | 'always' };
-}
-
-/** Discord waits about this long (ms) for every op 23 before executing a transition anyway. */
-export const TRANSITION_TIMEOUT_MS = 2000;
-
-interface Transition {
-  id: number;
-  protocolVersion: number;
-  waiting: Set<string>;
-  timer: NodeJS.Timeout;
-}
+export type { DaveCallFaults, DaveMember } from './member-delivery.ts';
+export { TRANSITION_TIMEOUT_MS } from './transitions.ts';
 
 export interface DaveCallEvents {
   /** Any change of epoch, membership or transition (for waitFor). */
@@ -55,9 +43,14 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   readonly #legacy = new Set<string>();
   /** Members that sent op 31: back to pending, they get no group traffic until re-added. */
   readonly #flagged = new Set<string>();
-  #proposals: PendingProposal[] = [];
-  #transition: Transition | null = null;
-  #nextTransitionId = 1;
+  readonly #proposals: EpochProposals;
+  readonly #transitions = new Transitions((t, timedOut) => this.#execute(t, timedOut));
+  readonly #view: GroupView = {
+    leaves: this.leaves,
+    keyPackages: this.#keyPackages,
+    connected: (userId) => this.members.has(userId),
+    proposed: (userId, kind) => this.#proposals.has(userId, kind),
+  };
   /** 0 while no group is established; the epoch of the last announced commit after. */
   epoch = 0n;
   protocolVersion = 1;
@@ -67,13 +60,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Op 31 reports: who could not process which transition. */
   readonly invalidReports: Array<{ userId: string; transitionId: number }> = [];
   /** Every executed transition (op 22 or id 0), in order. */
-  readonly executed: Array<{
-    id: number;
-    epoch: bigint;
-    members: string[];
-    timedOut: boolean;
-    atMs: number;
-  }> = [];
+  readonly executed: ExecutedTransition[] = [];
 
   constructor(channelId: string, fail: (message: string) => void) {
     super();
@@ -81,6 +68,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     this.#fail = fail;
     this.#groupId = Buffer.alloc(8);
     this.#groupId.writeBigUInt64BE(BigInt(channelId));
+    this.#proposals = new EpochProposals(this.sender, this.#groupId);
   }
 
   get established(): boolean {
@@ -88,7 +76,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   }
 
   get transitionPending(): boolean {
-    return this.#transition !== null;
+    return this.#transitions.pending !== null;
   }
 
   /** Resolves once `predicate` holds, re-checked on every change of the call. */
@@ -99,15 +87,11 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   /** Resolves once the group is established with exactly these members and no transition is pending. */
   waitForGroup(userIds: string[], timeoutMs = 5000): Promise<DaveCall> {
     const want = [...userIds].sort().join(',');
-    return waitForEvent(
-      this,
-      'change',
-      () =>
-        this.established && !this.#transition && [...this.leaves.keys()].sort().join(',') === want
-          ? this
-          : undefined,
-      timeoutMs,
+    return this.until(
+      (call) =>
+        call.established && !call.transitionPending && [...call.leaves.keys()].sort().join(',') === want,
       `a DAVE group of ${userIds.length} members in channel ${this.channelId}`,
+      timeoutMs,
     );
   }
 
@@ -119,11 +103,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     if (this.protocolVersion === 0) return;
     member.binary(25, this.sender.package);
     if (!this.established) {
-      for (const p of this.#proposals) {
-        if (p.userId === member.userId) continue;
-        p.recipients.add(member.userId);
-        this.#deliverProposals(member, [p]);
-      }
+      for (const p of this.#proposals.shareWith(member.userId)) sendProposals(member, [p], this.faults);
     }
     this.emit('change');
   }
@@ -143,12 +123,10 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   }
 
   #downgrade(): void {
-    const id = this.#takeTransitionId();
     const waiting = new Set(this.members.keys());
-    const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
-    this.#transition = { id, protocolVersion: 0, waiting, timer };
+    const id = this.#transitions.begin(0, waiting);
     for (const member of this.members.values()) member.json(21, { transition_id: id, protocol_version: 0 });
-    if (waiting.size === 0) this.#execute(false);
+    if (waiting.size === 0) this.#transitions.executeNow();
     this.emit('change');
   }
 
@@ -157,24 +135,16 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     if (!this.members.delete(userId)) return;
     this.#keyPackages.delete(userId);
     this.#revokeAdd(userId);
-    this.#transition?.waiting.delete(userId);
-    if (this.#transition && this.#transition.waiting.size === 0) this.#execute(false);
+    this.#transitions.release(userId);
     this.#advance();
     this.emit('change');
   }
 
   /** Op 26. */
   keyPackage(userId: string, payload: Buffer): void {
-    let kp: KeyPackage;
-    try {
-      kp = parseKeyPackage(payload);
-    } catch (error) {
-      this.#fail(`dave: unreadable key package from ${userId}: ${String(error)}`);
-      return;
-    }
-    const problem = keyPackageProblem(userId, kp);
-    if (problem) {
-      this.#fail(`dave: key package from ${userId} refused: ${problem}`);
+    const kp = readKeyPackage(userId, payload);
+    if (typeof kp === 'string') {
+      this.#fail(`dave: ${kp}`);
       return;
     }
     // A pending member may replace its key package but never use two at once.
@@ -185,19 +155,15 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
 
   /** Withdraws an add proposal already broadcast for this user (op 27, operation 1: revoke by ref). */
   #revokeAdd(userId: string): void {
-    const gone = this.#proposals.filter((p) => p.kind === 'add' && p.userId === userId);
+    const gone = this.#proposals.revokeAdds(userId);
     if (gone.length === 0) return;
-    this.#proposals = this.#proposals.filter((p) => !gone.includes(p));
     const recipients = new Set(gone.flatMap((p) => [...p.recipients]));
-    const refs = new TlsWriter();
-    for (const p of gone) refs.vector(Buffer.from(p.ref, 'hex'));
-    const vector = new TlsWriter().vector(refs.bytes()).bytes();
-    for (const id of recipients) this.members.get(id)?.binary(27, Buffer.concat([Buffer.from([1]), vector]));
+    for (const id of recipients) this.members.get(id)?.binary(27, revokePayload(gone));
   }
 
   /** Sends the proposals that are due: adds for pending key packages, removes for departed leaves. */
   #advance(): void {
-    if (this.protocolVersion === 0 || this.#transition) return;
+    if (this.protocolVersion === 0 || this.transitionPending) return;
     if (this.#legacy.size > 0) {
       this.#downgrade();
       return;
@@ -213,102 +179,42 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
         this.#resetGroup();
         return;
       }
-      const fresh: PendingProposal[] = [];
-      for (const [userId, leaf] of this.leaves) {
-        if (this.members.has(userId) && !this.#keyPackages.has(userId)) continue;
-        if (this.#proposals.some((p) => p.kind === 'remove' && p.userId === userId)) continue;
-        fresh.push(this.#propose(userId, 'remove', { type: 'remove', leafIndex: leaf }, groupMembers));
-      }
-      for (const [userId, kp] of this.#keyPackages) {
-        if (
-          this.leaves.has(userId) &&
-          !this.#proposals.some((p) => p.kind === 'remove' && p.userId === userId)
-        )
-          continue;
-        if (this.#proposals.some((p) => p.kind === 'add' && p.userId === userId)) continue;
-        fresh.push(this.#propose(userId, 'add', { type: 'add', keyPackage: kp.bytes }, groupMembers));
-      }
-      this.#broadcast(fresh);
+      this.#broadcast(dueInGroup(this.#view, groupMembers));
       return;
     }
-    // Creation: each pending key package is proposed to every other pending member.
-    const fresh: PendingProposal[] = [];
-    for (const [userId, kp] of this.#keyPackages) {
-      if (this.#proposals.some((p) => p.userId === userId)) continue;
-      const others = [...this.members.keys()].filter((id) => id !== userId);
-      fresh.push(this.#propose(userId, 'add', { type: 'add', keyPackage: kp.bytes }, others));
-    }
-    this.#broadcast(fresh);
+    this.#broadcast(dueAtCreation(this.#view, [...this.members.keys()]));
   }
 
-  #propose(
-    userId: string,
-    kind: 'add' | 'remove',
-    body: { type: 'add'; keyPackage: Buffer } | { type: 'remove'; leafIndex: number },
-    recipients: string[],
-  ): PendingProposal {
-    const message = this.sender.propose(this.#groupId, this.epoch, body);
-    const p: PendingProposal = {
-      ref: proposalRef(message).toString('hex'),
-      message,
-      userId,
-      kind,
-      recipients: new Set(recipients),
-    };
-    this.#proposals.push(p);
-    return p;
-  }
-
-  #broadcast(fresh: PendingProposal[]): void {
-    if (fresh.length === 0) return;
+  /** Signs the due proposals and sends each member the ones it is to commit, in one op 27. */
+  #broadcast(due: DueProposal[]): void {
+    if (due.length === 0) return;
+    const fresh = due.map((d) => this.#proposals.propose(d.userId, d.body, d.recipients, this.epoch));
     const byMember = new Map<string, PendingProposal[]>();
     for (const p of fresh) for (const id of p.recipients) byMember.set(id, [...(byMember.get(id) ?? []), p]);
     for (const [id, list] of byMember) {
       const member = this.members.get(id);
-      if (member) this.#deliverProposals(member, list);
+      if (member) sendProposals(member, list, this.faults);
     }
-  }
-
-  #deliverProposals(member: DaveMember, list: PendingProposal[]): void {
-    if (this.faults.dropProposalFor === member.userId) {
-      delete this.faults.dropProposalFor;
-      return;
-    }
-    const vector = new TlsWriter().vector(Buffer.concat(list.map((p) => p.message))).bytes();
-    member.binary(27, Buffer.concat([Buffer.from([0]), vector]));
   }
 
   /** Op 28: the first valid commit of the epoch wins and is announced; others are refused. */
   commitWelcome(userId: string, payload: Buffer): void {
-    let parsed: ReturnType<typeof parsePublicMessage>;
-    try {
-      parsed = parsePublicMessage(payload);
-    } catch (error) {
-      this.#reject(userId, `unreadable commit: ${String(error)}`);
-      return;
-    }
-    const { message, rest: welcome } = parsed;
-    const verdict = judgeCommit(
+    const verdict = readCommit(
       {
         groupId: this.#groupId,
         epoch: this.epoch,
-        transitionPending: this.#transition !== null,
+        transitionPending: this.transitionPending,
         committerLeaf: this.established ? this.leaves.get(userId) : 0,
-        proposals: this.#proposals,
+        proposals: this.#proposals.list,
       },
       userId,
-      message,
-      welcome,
+      payload,
     );
-    if (typeof verdict === 'string') this.#reject(userId, verdict);
-    else this.#announce(userId, message.bytes, welcome, verdict);
+    if (typeof verdict === 'string') this.rejectedCommits.push(`${userId}: ${verdict}`);
+    else this.#announce(userId, verdict);
   }
 
-  #reject(userId: string, why: string): void {
-    this.rejectedCommits.push(`${userId}: ${why}`);
-  }
-
-  #announce(committer: string, commit: Buffer, welcome: Buffer, ordered: PendingProposal[]): void {
+  #announce(committer: string, { commit, welcome, ordered }: AcceptedCommit): void {
     const before = this.established ? [...this.leaves.keys()] : [committer];
     if (!this.established) {
       this.leaves.clear();
@@ -317,53 +223,25 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     }
     const added = applyToLeaves(this.leaves, ordered);
     for (const u of added) this.#keyPackages.delete(u);
-    this.#proposals = [];
+    this.#proposals.clear();
     this.epoch += 1n;
-    const id = this.#takeTransitionId();
     const announceTo = before.filter(
       (u) => this.leaves.has(u) && this.members.has(u) && !added.includes(u) && !this.#flagged.has(u),
     );
     for (const u of added) this.#flagged.delete(u);
     const waiting = new Set([...announceTo, ...added.filter((u) => this.members.has(u))]);
-    const timer = setTimeout(() => this.#execute(true), TRANSITION_TIMEOUT_MS);
-    this.#transition = { id, protocolVersion: this.protocolVersion, waiting, timer };
-    for (const u of announceTo) {
-      const corrupt = this.faults.corruptCommitFor === u;
-      if (corrupt) delete this.faults.corruptCommitFor;
-      this.members.get(u)?.binary(29, withTransitionId(id, corrupt ? flipByte(commit) : commit));
-    }
-    for (const u of added) {
-      const lose = this.faults.loseWelcomesFor;
-      if (lose?.userId === u) {
-        if (lose.times === 'once') delete this.faults.loseWelcomesFor;
-        continue;
-      }
-      const corrupt = this.faults.corruptWelcomeFor === u;
-      if (corrupt) delete this.faults.corruptWelcomeFor;
-      this.members.get(u)?.binary(30, withTransitionId(id, corrupt ? flipByte(welcome) : welcome));
-    }
+    const id = this.#transitions.begin(this.protocolVersion, waiting);
+    for (const member of this.#connected(announceTo)) sendCommit(member, id, commit, this.faults);
+    for (const member of this.#connected(added)) sendWelcome(member, id, welcome, this.faults);
     this.emit('change');
-  }
-
-  #takeTransitionId(): number {
-    const id = this.#nextTransitionId;
-    this.#nextTransitionId = (this.#nextTransitionId % 0xffff) + 1;
-    return id;
   }
 
   /** Op 23. */
   readyForTransition(userId: string, transitionId: number): void {
-    const t = this.#transition;
-    if (!t || t.id !== transitionId) return;
-    t.waiting.delete(userId);
-    if (t.waiting.size === 0) this.#execute(false);
+    this.#transitions.release(userId, transitionId);
   }
 
-  #execute(timedOut: boolean): void {
-    const t = this.#transition;
-    if (!t) return;
-    clearTimeout(t.timer);
-    this.#transition = null;
+  #execute(t: Transition, timedOut: boolean): void {
     this.protocolVersion = t.protocolVersion;
     if (t.protocolVersion === 0) {
       // Transport encryption only from now on; the next upgrade creates a new group.
@@ -388,10 +266,7 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
   invalidCommitWelcome(userId: string, transitionId: number): void {
     this.invalidReports.push({ userId, transitionId });
     if (this.leaves.has(userId)) this.#flagged.add(userId);
-    if (this.#transition) {
-      this.#transition.waiting.delete(userId);
-      if (this.#transition.waiting.size === 0) this.#execute(false);
-    }
+    this.#transitions.release(userId);
     // Its removal is proposed once the new key package arrives (both in one commit) or now.
     this.#advance();
     this.emit('change');
@@ -406,29 +281,18 @@ export class DaveCall extends EventEmitter<DaveCallEvents> {
     this.executed.push({ id: 0, epoch: 0n, members: [userId], timedOut: false, atMs: performance.now() });
   }
 
+  #connected(userIds: string[]): DaveMember[] {
+    return userIds.flatMap((id) => this.members.get(id) ?? []);
+  }
+
   #resetGroup(): void {
     this.leaves.clear();
     this.#flagged.clear();
-    this.#proposals = [];
+    this.#proposals.clear();
     this.epoch = 0n;
   }
 
   stop(): void {
-    if (this.#transition) clearTimeout(this.#transition.timer);
-    this.#transition = null;
+    this.#transitions.stop();
   }
-}
-
-function withTransitionId(id: number, body: Buffer): Buffer {
-  const head = Buffer.alloc(2);
-  head.writeUInt16BE(id);
-  return Buffer.concat([head, body]);
-}
-
-/** Flips a byte near the end (inside the signature or ciphertext), so the message no longer verifies. */
-function flipByte(body: Buffer): Buffer {
-  const copy = Buffer.from(body);
-  const i = Math.max(0, copy.length - 10);
-  copy[i] = (copy[i] ?? 0) ^ 0xff;
-  return copy;
 }

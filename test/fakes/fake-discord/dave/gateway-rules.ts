@@ -1,6 +1,13 @@
 // What the DAVE voice gateway validates (key packages, commits) and how a commit changes the tree's leaves.
 import { keyPackageSignatureValid } from './external-sender.ts';
-import { DAVE_CIPHERSUITE, type KeyPackage, MAX_LIFETIME, type PublicMessage } from './mls.ts';
+import {
+  DAVE_CIPHERSUITE,
+  type KeyPackage,
+  MAX_LIFETIME,
+  type PublicMessage,
+  parseKeyPackage,
+  parsePublicMessage,
+} from './mls.ts';
 
 /** An external proposal the gateway broadcast in the current epoch. */
 export interface PendingProposal {
@@ -13,8 +20,20 @@ export interface PendingProposal {
   recipients: Set<string>;
 }
 
+/** Op 26's key package, or why it may not be proposed (unreadable, or refused by keyPackageProblem). */
+export function readKeyPackage(userId: string, payload: Buffer): KeyPackage | string {
+  let kp: KeyPackage;
+  try {
+    kp = parseKeyPackage(payload);
+  } catch (error) {
+    return `unreadable key package from ${userId}: ${String(error)}`;
+  }
+  const problem = keyPackageProblem(userId, kp);
+  return problem ? `key package from ${userId} refused: ${problem}` : kp;
+}
+
 /** Why a key package may not be proposed (basic credential of the user, maximal lifetime, signature), or null. */
-export function keyPackageProblem(userId: string, kp: KeyPackage): string | null {
+function keyPackageProblem(userId: string, kp: KeyPackage): string | null {
   if (kp.version !== 1 || kp.cipherSuite !== DAVE_CIPHERSUITE)
     return `MLS version ${kp.version} / ciphersuite ${kp.cipherSuite}, expected 1 / 2`;
   if (kp.leaf.credentialType !== 1) return 'not a basic credential';
@@ -37,12 +56,32 @@ export interface CommitContext {
   proposals: PendingProposal[];
 }
 
+/** An op 28 the gateway accepted: the commit to announce, its Welcome, and the proposals in its order. */
+export interface AcceptedCommit {
+  commit: Buffer;
+  welcome: Buffer;
+  ordered: PendingProposal[];
+}
+
+/** Op 28's commit and Welcome, judged by judgeCommit; or why it is refused. */
+export function readCommit(ctx: CommitContext, userId: string, payload: Buffer): AcceptedCommit | string {
+  let parsed: ReturnType<typeof parsePublicMessage>;
+  try {
+    parsed = parsePublicMessage(payload);
+  } catch (error) {
+    return `unreadable commit: ${String(error)}`;
+  }
+  const { message, rest: welcome } = parsed;
+  const verdict = judgeCommit(ctx, userId, message, welcome);
+  return typeof verdict === 'string' ? verdict : { commit: message.bytes, welcome, ordered: verdict };
+}
+
 /**
  * What real Discord checks in a commit (op 28): right group and epoch, the first of the epoch, sent
  * by the committer's own leaf, no change of its credential, and references to exactly the pending
  * proposals it was sent. Returns the proposals in the commit's order, or why it is refused.
  */
-export function judgeCommit(
+function judgeCommit(
   ctx: CommitContext,
   userId: string,
   message: PublicMessage,

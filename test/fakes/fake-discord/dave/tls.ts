@@ -10,22 +10,21 @@ export class TlsWriter {
   }
 
   u16(value: number): this {
-    const b = Buffer.alloc(2);
-    b.writeUInt16BE(value);
-    this.#parts.push(b);
-    return this;
+    return this.#fixed(2, (b) => b.writeUInt16BE(value));
   }
 
   u32(value: number): this {
-    const b = Buffer.alloc(4);
-    b.writeUInt32BE(value >>> 0);
-    this.#parts.push(b);
-    return this;
+    return this.#fixed(4, (b) => b.writeUInt32BE(value >>> 0));
   }
 
   u64(value: bigint): this {
-    const b = Buffer.alloc(8);
-    b.writeBigUInt64BE(value);
+    return this.#fixed(8, (b) => b.writeBigUInt64BE(value));
+  }
+
+  /** A big-endian integer of `bytes` bytes, written by `write`. */
+  #fixed(bytes: number, write: (b: Buffer) => unknown): this {
+    const b = Buffer.alloc(bytes);
+    write(b);
     this.#parts.push(b);
     return this;
   }
