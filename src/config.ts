@@ -94,7 +94,7 @@ const SETTINGS = {
     expected: 'true to log transcripts and user ids (debugging only), otherwise false',
   },
   UPLINK_CHUNK_MS: {
-    schema: optional(intIn(20, 100).refine((n) => n % 20 === 0, 'a multiple of 20')).default(20),
+    schema: optional(intIn(20, 100).refine((n) => n % 20 === 0, 'a multiple of 20')).default(40),
     expected: 'milliseconds of audio per message to Gemini: 20, 40, 60, 80 or 100',
   },
   SILENCE_TAIL_MS: {

@@ -236,7 +236,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   /** Someone opted out mid-session: stop hearing them at once. */
   stopListeningTo(userId: string): void {
     this.#receiver?.forget(userId);
-    this.#uplink?.removeSpeaker(userId);
+    this.#uplink?.forgetHeard(userId);
   }
 
   /** Someone opted back in: hear them from their next packet, even mid-sentence. */

@@ -18,6 +18,8 @@ export interface UplinkSink {
   sendActivityStart(): void;
   /** Discord turn-taking: everyone has been quiet for the hold; the turn is over. */
   sendActivityEnd(): void;
+  /** Audio mixed but not yet sent (a partial chunk) is dropped. */
+  discardPendingAudio(): void;
 }
 
 /**
@@ -170,10 +172,21 @@ export class Uplink {
     }
   }
 
-  /** Forgets a speaker (left the channel, opted out): their queued audio is not sent. */
+  /** Forgets a speaker who left the channel: their queued audio is not sent. */
   removeSpeaker(userId: string): void {
     this.#decoding.forget(userId);
     this.#speakers.delete(userId);
+  }
+
+  /**
+   * Someone opted out: besides their queue, audio already mixed with them in it goes too — frames
+   * held while a burst is gated and the sink's partial chunk — so nothing they said before the
+   * command reaches Gemini after its reply (the others lose at most one chunk with them).
+   */
+  forgetHeard(userId: string): void {
+    this.removeSpeaker(userId);
+    this.#pending.length = 0;
+    this.#options.sink.discardPendingAudio();
   }
 
   close(): void {

@@ -109,6 +109,11 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#uplink.activityEnd();
   }
 
+  /** Drops audio held for the next chunk, unsent (someone in it opted out). */
+  discardPendingAudio(): void {
+    this.#uplink.discardPendingAudio();
+  }
+
   /**
    * A typed user turn (e.g. an @mention answered through the voice session). Where the model takes
    * client content for the whole session it goes as its own user turn, which ends (interrupts) an

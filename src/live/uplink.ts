@@ -94,6 +94,11 @@ export class LiveUplink {
     this.#send({ kind: 'activityEnd' });
   }
 
+  /** The partial chunk is dropped, never sent (it holds the voice of someone who opted out). */
+  discardPendingAudio(): void {
+    this.#chunker.reset();
+  }
+
   text(text: string): void {
     this.#send({ kind: 'text', text });
   }

@@ -73,7 +73,9 @@ async function run(): Promise<void> {
       }
       await sleep(200);
     }
-    console.log(`${RUNS} runs each, one guild, fake Discord + fake Gemini on 127.0.0.1, UPLINK_CHUNK_MS=20`);
+    console.log(
+      `${RUNS} runs each, one guild, fake Discord + fake Gemini on 127.0.0.1, default settings (fast turn-taking: the first chunk waits for the 80 ms noise gate; 40 ms chunks)`,
+    );
     console.log(summary("human's first packet → first chunk at Gemini", uplink));
     console.log(summary("Gemini's first audio → bot's first RTP packet", downlink));
     console.log(summary('interrupted → last packet of answer audio', bargeIn));

@@ -23,6 +23,7 @@ function recordingSink() {
     sendAudioStreamEnd: () => events.push('end'),
     sendActivityStart: () => events.push(`start@${clockRef?.clock.now() ?? 0}`),
     sendActivityEnd: () => events.push(`stop@${clockRef?.clock.now() ?? 0}`),
+    discardPendingAudio: () => events.push(`discard@${clockRef?.clock.now() ?? 0}`),
   };
   return {
     sink,
@@ -231,5 +232,18 @@ describe('Uplink with Discord turn-taking', () => {
     // Nothing of the held onset is lost: it is sent right after activityStart.
     time.advanceBy(2000);
     expect(rec.joined().samples.length / 16).toBeGreaterThanOrEqual(600);
+  });
+
+  it('GIVEN someone opts out while their burst is still gated THEN none of its held frames is ever sent, and the sink drops its partial chunk', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    // 60 ms of voice: held, below the 80 ms gate.
+    speak(u, time, 'bob', opusPackets(codec, tone(880, 60)), 0);
+    u.forgetHeard('bob');
+    expect(rec.events).toEqual(['discard@40']);
+    // Alice then talks: her turn carries only her voice, not bob's held onset.
+    speak(u, time, 'alice', opusPackets(codec, tone(440, 400)), 200);
+    time.advanceBy(1000);
+    expect(levelAtDbfs(rec.joined(), 880)).toBeLessThan(-60);
+    expect(levelAtDbfs(rec.joined(), 440)).toBeGreaterThan(-30);
   });
 });
