@@ -1,7 +1,12 @@
 // Small typed arrays carved out of a few shared buffers, so one postMessage can transfer them all at once.
 
-/** Most batches are a few kilobytes (an Opus packet ~100 B, 20 ms of 16 kHz PCM 640 B). */
-const CHUNK_BYTES = 16 * 1024;
+/**
+ * A batch's first chunk; each further chunk of the same batch is twice the last, up to the largest.
+ * Most batches are small (an Opus packet ~150 B, 20 ms of 16 kHz PCM 640 B), and a fresh zeroed
+ * buffer per event-loop turn must stay cheap; a busy turn still needs only a few chunks.
+ */
+const FIRST_CHUNK_BYTES = 1024;
+const LARGEST_CHUNK_BYTES = 64 * 1024;
 /** Int16Array views need even offsets; 8 keeps any typed array aligned. */
 const ALIGN = 8;
 
@@ -14,6 +19,7 @@ export class TransferArena {
   #chunks: ArrayBuffer[] = [];
   #current: ArrayBuffer | null = null;
   #used = 0;
+  #nextChunkBytes = FIRST_CHUNK_BYTES;
 
   /** A copy of `source` inside the arena. */
   copy<T extends Uint8Array | Int16Array>(source: T): T {
@@ -33,6 +39,7 @@ export class TransferArena {
     this.#chunks = [];
     this.#current = null;
     this.#used = 0;
+    this.#nextChunkBytes = FIRST_CHUNK_BYTES;
     return chunks;
   }
 
@@ -43,7 +50,8 @@ export class TransferArena {
       return start;
     }
     // A payload larger than a chunk gets a chunk of its own size.
-    this.#current = new ArrayBuffer(Math.max(CHUNK_BYTES, bytes));
+    this.#current = new ArrayBuffer(Math.max(this.#nextChunkBytes, bytes));
+    this.#nextChunkBytes = Math.min(LARGEST_CHUNK_BYTES, this.#nextChunkBytes * 2);
     this.#chunks.push(this.#current);
     this.#used = bytes;
     return 0;
