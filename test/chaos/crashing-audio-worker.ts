@@ -6,6 +6,8 @@ import '../../src/guild/audio-worker.ts';
 const CRASH_AFTER_DOWN_MESSAGES = 8;
 
 let downs = 0;
-parentPort?.on('message', (message: { t?: string }) => {
-  if (message.t === 'down' && ++downs === CRASH_AFTER_DOWN_MESSAGES) process.exit(3);
+// The main thread posts batches (arrays of messages, see post-batcher.ts).
+parentPort?.on('message', (batch: { t?: string }[]) => {
+  downs += batch.filter((message) => message.t === 'down').length;
+  if (downs >= CRASH_AFTER_DOWN_MESSAGES) process.exit(3);
 });
