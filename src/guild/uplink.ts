@@ -185,7 +185,8 @@ export class Uplink {
    */
   forgetHeard(userId: string): void {
     this.removeSpeaker(userId);
-    this.#pending.length = 0;
+    // Their packets no longer count towards opening a turn either.
+    this.#clearPending();
     this.#options.sink.discardPendingAudio();
   }
 

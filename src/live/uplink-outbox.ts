@@ -54,6 +54,13 @@ export class Outbox {
     this.largestSamples = Math.max(this.largestSamples, this.#audioSamples);
   }
 
+  /** Drops every queued audio item (counted); the other sends stay, in order. */
+  dropAudio(): void {
+    this.#items = this.#items.filter((item) => item.kind !== 'audio');
+    this.droppedSamples += this.#audioSamples;
+    this.#audioSamples = 0;
+  }
+
   /** Everything queued, in order, leaving the outbox empty. */
   drain(): OutboxItem[] {
     const items = this.#items;

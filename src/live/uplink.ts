@@ -94,9 +94,14 @@ export class LiveUplink {
     this.#send({ kind: 'activityEnd' });
   }
 
-  /** The partial chunk is dropped, never sent (it holds the voice of someone who opted out). */
+  /**
+   * Audio not sent yet — the partial chunk, and what waits in the outbox during a handover — is
+   * dropped and counted, never sent: it holds the voice of someone who just opted out.
+   */
   discardPendingAudio(): void {
+    this.#outbox.droppedSamples += this.#chunker.pendingSamples;
     this.#chunker.reset();
+    this.#outbox.dropAudio();
   }
 
   text(text: string): void {

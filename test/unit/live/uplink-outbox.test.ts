@@ -1,4 +1,6 @@
+import type { Session } from '@google/genai';
 import { describe, expect, it } from 'vitest';
+import { LiveUplink } from '../../../src/live/uplink.ts';
 import { Chunker, Outbox } from '../../../src/live/uplink-outbox.ts';
 
 const ramp = (start: number, length: number) => Int16Array.from({ length }, (_, i) => start + i);
@@ -31,5 +33,42 @@ describe('Outbox', () => {
     expect(items[1]).toEqual({ kind: 'audio', samples: ramp(320, 320) });
     expect(outbox.size).toBe(0);
     expect(outbox.audioSamples).toBe(0);
+  });
+});
+
+describe('dropping audio someone opted out of', () => {
+  it('GIVEN queued audio and other sends THEN dropAudio removes only the audio, counted', () => {
+    const outbox = new Outbox(1000);
+    outbox.push({ kind: 'activityStart' });
+    outbox.push({ kind: 'audio', samples: ramp(0, 320) });
+    outbox.push({ kind: 'text', text: 'hi' });
+    outbox.push({ kind: 'audio', samples: ramp(320, 160) });
+    outbox.dropAudio();
+    expect(outbox.droppedSamples).toBe(480);
+    expect(outbox.audioSamples).toBe(0);
+    expect(outbox.drain().map((item) => item.kind)).toEqual(['activityStart', 'text']);
+  });
+
+  it('GIVEN audio waiting for a socket and a partial chunk THEN after discardPendingAudio none of it is ever sent, later audio is', () => {
+    const sent: Record<string, unknown>[] = [];
+    const session = {
+      sendRealtimeInput: (input: Record<string, unknown>) => sent.push(input),
+    } as unknown as Session;
+    const uplink = new LiveUplink({
+      inputChunkMs: 40,
+      handoverBufferMs: 5000,
+      minImageIntervalMs: 0,
+      now: () => 0,
+    });
+    uplink.activityStart();
+    uplink.audio(ramp(1, 640)); // a whole chunk, queued while there is no socket
+    uplink.audio(ramp(1, 320)); // half a chunk, held by the chunker
+    uplink.discardPendingAudio();
+    uplink.attach(session);
+    expect(sent).toEqual([{ activityStart: {} }]);
+    uplink.audio(ramp(1, 640));
+    expect(sent.filter((input) => 'audio' in input)).toHaveLength(1);
+    // Both are counted as dropped: 40 ms queued and 20 ms partial.
+    expect(uplink.stats.droppedUplinkMs).toBe(60);
   });
 });
