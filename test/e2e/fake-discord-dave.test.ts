@@ -1,4 +1,5 @@
 // Self-test of the fake's DAVE delivery service: a real @discordjs/voice client and davey humans in one call.
+
 import { once } from 'node:events';
 import {
   AudioPlayerStatus,
@@ -9,6 +10,7 @@ import {
 import { type Client, GatewayIntentBits } from 'discord.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { dominantFrequency } from '../fakes/audio-analysis.ts';
+import { readBotFrame } from '../fakes/fake-discord/dave/bot-frames.ts';
 import { type FakeDiscord, type FakeDiscordOptions, startFakeDiscord } from '../fakes/fake-discord/index.ts';
 import { tone } from '../fakes/tones.ts';
 import { joinTestVoice, playPcm, startTestClient, stopTestClient } from './voice-test-client.ts';
@@ -101,6 +103,15 @@ describe('the fake voice gateway as a DAVE delivery service', () => {
     expect(frames.length).toBeGreaterThan(20);
     expect(frames.every((p) => p.frameKind === 'e2ee' && p.decryptedBy.includes(alice.id))).toBe(true);
     expect(Math.abs(dominantFrequency(discord.botAudio.pcm()) - 660)).toBeLessThan(20);
+    // Once E2EE is in force a plain Opus frame from the client is played by nobody, as in a real
+    // client (its davey session no longer allows passthrough for that member).
+    const plain = readBotFrame(call ?? null, discord.world.bot.id, frames[0]?.opus ?? Buffer.alloc(0));
+    expect(plain).toMatchObject({
+      kind: 'passthrough',
+      opus: null,
+      decryptedBy: [],
+      undecryptedBy: [alice.id],
+    });
     discord.assertNoFailures();
   });
 

@@ -7,7 +7,7 @@ export interface BotFrame {
   kind: FrameKind;
   /** The Opus inside: the decrypted frame, the frame itself when not E2EE, null when no human could decrypt it. */
   opus: Buffer | null;
-  /** Humans in the call whose DAVE session decrypted this frame. */
+  /** Humans in the call whose DAVE session decrypted this frame (or, for a plain frame, let it play). */
   decryptedBy: string[];
   /** Humans in the call who could not. */
   undecryptedBy: string[];
@@ -25,8 +25,10 @@ function humans(call: DaveCall | null): HumanDaveClient[] {
  */
 export function readBotFrame(call: DaveCall | null, botUserId: string, frame: Buffer): BotFrame | 'retry' {
   const kind = frameKind(frame);
-  if (kind !== 'e2ee') return { kind, opus: frame, decryptedBy: [], undecryptedBy: [] };
   const all = humans(call);
+  if (kind === 'silence' || all.length === 0)
+    return { kind, opus: frame, decryptedBy: [], undecryptedBy: [] };
+  if (kind === 'passthrough') return plainFrame(all, botUserId, frame);
   if (all.some((h) => h.awaitingTransition)) return 'retry';
   let opus: Buffer | null = null;
   const decryptedBy: string[] = [];
@@ -39,4 +41,16 @@ export function readBotFrame(call: DaveCall | null, botUserId: string, frame: Bu
     } else undecryptedBy.push(h.userId);
   }
   return { kind, opus, decryptedBy, undecryptedBy };
+}
+
+/**
+ * A plain frame in an encrypted call: each human's davey session decides, as in a real client,
+ * whether it may still be played (see HumanDaveClient.acceptPlain). Once E2EE is in force a bot
+ * that falls back to plain Opus is heard by nobody.
+ */
+function plainFrame(all: HumanDaveClient[], botUserId: string, frame: Buffer): BotFrame {
+  const decryptedBy: string[] = [];
+  const undecryptedBy: string[] = [];
+  for (const h of all) (h.acceptPlain(botUserId, frame) ? decryptedBy : undecryptedBy).push(h.userId);
+  return { kind: 'passthrough', opus: decryptedBy.length > 0 ? frame : null, decryptedBy, undecryptedBy };
 }

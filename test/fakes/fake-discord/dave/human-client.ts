@@ -81,6 +81,21 @@ export class HumanDaveClient implements DaveMember {
     return this.session.encryptOpus(opus);
   }
 
+  /**
+   * A plain (not E2EE) frame another member sent, as a real client judges it: played while this
+   * client has no group yet (the call is still being set up) or while its davey session allows
+   * passthrough for that member (a transition or a downgrade); refused (null) once E2EE is in force.
+   */
+  acceptPlain(fromUserId: string, frame: Buffer): Buffer | null {
+    if (!this.session.ready) return frame;
+    try {
+      return this.session.canPassthrough(fromUserId) ? frame : null;
+    } catch {
+      // davey throws for a member it has no decryptor for yet: not in this client's group.
+      return frame;
+    }
+  }
+
   /** Decrypts a frame another member sent; null when this client cannot (yet). */
   decrypt(fromUserId: string, frame: Buffer): Buffer | null {
     if (!this.session.ready) return null;
