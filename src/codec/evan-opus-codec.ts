@@ -6,12 +6,13 @@
 // its libopus state, so many live decoders and encoders do not interfere
 // (test/unit/codec/evan-opus-codec.test.ts proves it bit-exactly).
 import { Decoder, Encoder } from '@evan/opus';
-import { DISCORD_CHANNELS, DISCORD_FRAME_SAMPLES, DISCORD_SAMPLE_RATE_HZ } from '../audio/pcm.ts';
 import { BotError } from '../errors.ts';
 import { concealmentPacket } from './concealment-packet.ts';
 import {
   type DecoderOutput,
   DISCORD_PCM,
+  type EncoderInput,
+  frameValues,
   OPUS_DEFAULT_BITRATE_BPS,
   OPUS_MAX_BITRATE_BPS,
   OPUS_MIN_BITRATE_BPS,
@@ -75,28 +76,31 @@ class EvanOpusDecoder implements OpusDecoder {
 
 class EvanOpusEncoder implements OpusEncoder {
   readonly bitrateBps: number;
+  readonly input: EncoderInput;
+  readonly #frameValues: number;
   #encoder: Encoder | null;
 
-  constructor(bitrateBps: number, monoSource: boolean) {
+  constructor(bitrateBps: number, input: EncoderInput) {
     this.bitrateBps = bitrateBps;
+    this.input = input;
+    this.#frameValues = frameValues(input);
     // `audio`, not `voip`: on Gemini's band-limited speech `voip` picks hybrid SILK+CELT at 2–3× the CPU.
     const encoder = new Encoder({
-      channels: DISCORD_CHANNELS,
-      sample_rate: DISCORD_SAMPLE_RATE_HZ,
+      channels: input.channels,
+      sample_rate: input.sampleRateHz,
       application: 'audio',
     });
     encoder.bitrate = bitrateBps;
-    if (monoSource) encoder.force_channels = 1;
     this.#encoder = encoder;
   }
 
   encode(pcm: Int16Array): Uint8Array {
     const encoder = this.#encoder;
     if (encoder === null) throw destroyed();
-    if (pcm.length !== DISCORD_FRAME_SAMPLES) {
+    if (pcm.length !== this.#frameValues) {
       throw new BotError(
         'OPUS_BAD_FRAME',
-        `Opus encoder needs ${DISCORD_FRAME_SAMPLES} samples, got ${pcm.length}`,
+        `Opus encoder needs ${this.#frameValues} samples, got ${pcm.length}`,
       );
     }
     try {
@@ -136,7 +140,7 @@ export function createEvanOpusCodec(): OpusCodec {
     createEncoder: function createEncoder(options: OpusEncoderOptions = {}): OpusEncoder {
       return new EvanOpusEncoder(
         checkBitrate(options.bitrateBps ?? OPUS_DEFAULT_BITRATE_BPS),
-        options.monoSource ?? false,
+        options.input ?? DISCORD_PCM,
       );
     },
   };

@@ -11,8 +11,15 @@ export interface DecoderOutput {
   channels: 1 | 2;
 }
 
+/** The PCM an encoder takes. Whatever goes in, the packets are ordinary Opus any 48 kHz stereo decoder plays. */
+export interface EncoderInput {
+  sampleRateHz: 48_000 | 24_000;
+  channels: 1 | 2;
+}
+
 /** What Discord carries: 48 kHz stereo (1920 interleaved values per 20 ms). */
-export const DISCORD_PCM: DecoderOutput = { sampleRateHz: 48_000, channels: 2 };
+export const DISCORD_PCM = { sampleRateHz: 48_000, channels: 2 } as const satisfies DecoderOutput &
+  EncoderInput;
 /**
  * What Gemini takes: 16 kHz mono (320 values per 20 ms). libopus gets there inside the decoder — it
  * synthesises only the bands below 8 kHz and downmixes stereo as (L+R)/2 — so a speaker costs ~40 %
@@ -20,6 +27,19 @@ export const DISCORD_PCM: DecoderOutput = { sampleRateHz: 48_000, channels: 2 };
  * (test/unit/codec/decode-to-gemini.test.ts measures both).
  */
 export const GEMINI_INPUT_PCM: DecoderOutput = { sampleRateHz: 16_000, channels: 1 };
+/**
+ * What Gemini speaks: 24 kHz mono (480 values per 20 ms). Encoded as it is, the packets are mono-coded
+ * and band-limited to 12 kHz (all there is in a 24 kHz signal); a Discord client decodes them to 48 kHz
+ * stereo with identical channels. No resampler of ours, and libopus analyses half the samples a 48 kHz
+ * stereo frame would give it: the reply costs ~45 % less (test/unit/codec/encode-from-gemini.test.ts
+ * measures what a listener gets).
+ */
+export const GEMINI_OUTPUT_PCM: EncoderInput = { sampleRateHz: 24_000, channels: 1 };
+
+/** Interleaved int16 values in one 20 ms frame of `format`. */
+export function frameValues(format: DecoderOutput | EncoderInput): number {
+  return (format.sampleRateHz / 50) * format.channels;
+}
 
 /** Decodes one speaker's packets in order. Not shareable between speakers: Opus is stateful. */
 export interface OpusDecoder {
@@ -38,7 +58,11 @@ export interface OpusDecoder {
 /** Encodes one playback stream, 20 ms at a time. */
 export interface OpusEncoder {
   readonly bitrateBps: number;
-  /** 960 stereo frames (1920 interleaved int16 values) → one Opus packet. */
+  readonly input: EncoderInput;
+  /**
+   * 20 ms of interleaved int16 in the encoder's input format (1920 values at 48 kHz stereo, 480 at
+   * 24 kHz mono) → one Opus packet. Any other length throws BotError `OPUS_BAD_FRAME`.
+   */
   encode(pcm: Int16Array): Uint8Array;
   destroy(): void;
 }
@@ -46,12 +70,8 @@ export interface OpusEncoder {
 export interface OpusEncoderOptions {
   /** Target bitrate; at least 64 kb/s (default 64 kb/s). */
   bitrateBps?: number;
-  /**
-   * Both input channels always carry the same signal (Gemini speaks mono, upmixed to Discord's
-   * stereo): code each packet as mono. The stream stays 48 kHz stereo for Discord — decoders give
-   * identical left and right — while encoding costs ~25 % less and all bits go to the one signal.
-   */
-  monoSource?: boolean;
+  /** The PCM handed to `encode` (default DISCORD_PCM). */
+  input?: EncoderInput;
 }
 
 export interface OpusCodec {

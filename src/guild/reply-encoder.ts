@@ -1,32 +1,32 @@
-// Gemini's 24 kHz answer → 48 kHz stereo → 20 ms Opus packets, the CPU-heavy half of the downlink.
-import { DISCORD_FRAME_SAMPLES } from '../audio/pcm.ts';
+// Gemini's 24 kHz mono answer → 20 ms Opus packets, the CPU-heavy half of the downlink.
+import { GEMINI_OUTPUT_FRAME_SAMPLES, GEMINI_OUTPUT_RATE_HZ } from '../audio/pcm.ts';
 import { SampleFifo } from '../audio/sample-fifo.ts';
-import { Upsampler24kMonoTo48kStereo } from '../audio/upsampler.ts';
-import type { OpusCodec, OpusEncoder } from '../codec/opus-codec.ts';
+import { GEMINI_OUTPUT_PCM, type OpusCodec, type OpusEncoder } from '../codec/opus-codec.ts';
 
 /**
  * Synchronous and self-contained so it can run on the main thread or inside the audio worker.
+ * Gemini's PCM goes to libopus as it is (GEMINI_OUTPUT_PCM): Discord carries 48 kHz stereo Opus, but
+ * that is the decoder's output format, not something the packets must be made from.
  * Packets come out in order; `flush` zero-pads the last partial frame at the end of a turn.
  */
 export class ReplyEncoder {
-  readonly #upsampler = new Upsampler24kMonoTo48kStereo();
-  readonly #fifo = new SampleFifo(48_000);
-  readonly #frame = new Int16Array(DISCORD_FRAME_SAMPLES);
+  /** Room for a second of answer audio to start with; each chunk is drained as it arrives. */
+  readonly #fifo = new SampleFifo(GEMINI_OUTPUT_RATE_HZ);
+  readonly #frame = new Int16Array(GEMINI_OUTPUT_FRAME_SAMPLES);
   readonly #encoder: OpusEncoder;
 
   constructor(codec: OpusCodec, bitrateBps?: number) {
-    // Gemini's voice is mono: both channels of every frame are identical.
     this.#encoder = codec.createEncoder({
-      monoSource: true,
+      input: GEMINI_OUTPUT_PCM,
       ...(bitrateBps === undefined ? {} : { bitrateBps }),
     });
   }
 
   /** Adds answer audio; returns the packets it completed. */
   push(pcm24k: Int16Array): Uint8Array[] {
-    this.#fifo.write(this.#upsampler.process(pcm24k));
+    this.#fifo.write(pcm24k);
     const packets: Uint8Array[] = [];
-    while (this.#fifo.length >= DISCORD_FRAME_SAMPLES) {
+    while (this.#fifo.length >= GEMINI_OUTPUT_FRAME_SAMPLES) {
       this.#fifo.readInto(this.#frame);
       packets.push(this.#encoder.encode(this.#frame));
     }
@@ -40,10 +40,9 @@ export class ReplyEncoder {
     return [this.#encoder.encode(this.#frame)];
   }
 
-  /** Barge-in: drops pending audio and filter history, so the next answer starts clean. */
+  /** Barge-in: drops pending audio, so the next answer starts with nothing of this one. */
   reset(): void {
     this.#fifo.discard();
-    this.#upsampler.reset();
   }
 
   destroy(): void {

@@ -1,4 +1,4 @@
-// Bench of the audio path per 20 ms frame: Opus, resamplers, mixer, full uplink/downlink, guilds per core.
+// Bench of the audio path per 20 ms frame: Opus, mixer, base64, full uplink/downlink, guilds per core.
 import { Encoder } from '@evan/opus';
 import { Rechunker } from '../../src/audio/chunker.ts';
 import { Mixer } from '../../src/audio/mixer.ts';
@@ -7,9 +7,8 @@ import {
   GEMINI_INPUT_FRAME_SAMPLES,
   GEMINI_OUTPUT_FRAME_SAMPLES,
 } from '../../src/audio/pcm.ts';
-import { Upsampler24kMonoTo48kStereo } from '../../src/audio/upsampler.ts';
 import { createOpusCodec } from '../../src/codec/create-opus-codec.ts';
-import { GEMINI_INPUT_PCM, type OpusCodec } from '../../src/codec/opus-codec.ts';
+import { GEMINI_INPUT_PCM, GEMINI_OUTPUT_PCM, type OpusCodec } from '../../src/codec/opus-codec.ts';
 import { interleave, speechLike } from '../helpers/signal-tools.ts';
 import {
   type BenchSuite,
@@ -64,15 +63,14 @@ interface Guild {
   downlink(frame: number): void;
 }
 
-/** One guild: 3 speakers decoded to 16 kHz mono, mixed, chunked and base64'd; 1 reply upsampled and encoded. */
+/** One guild: 3 speakers decoded to 16 kHz mono, mixed, chunked and base64'd; 1 reply encoded from 24 kHz mono. */
 function buildGuild(codec: OpusCodec, speakerPackets: Uint8Array[][], reply24k: Int16Array[]): Guild {
   const decoders = speakerPackets.map(() => codec.createDecoder(GEMINI_INPUT_PCM));
   const mixer = new Mixer();
   const mixed = new Int16Array(mixer.frameSamples);
   const rechunker = new Rechunker(GEMINI_CHUNK_SAMPLES);
-  const upsampler = new Upsampler24kMonoTo48kStereo();
-  // As the bot's Downlink does: Gemini's voice is mono, so packets are mono-coded.
-  const encoder = codec.createEncoder({ monoSource: true });
+  // As the bot's ReplyEncoder does: Gemini's 24 kHz mono goes to libopus as it is.
+  const encoder = codec.createEncoder({ input: GEMINI_OUTPUT_PCM });
   const mono: Int16Array[] = [];
   return {
     uplink(frame) {
@@ -85,7 +83,7 @@ function buildGuild(codec: OpusCodec, speakerPackets: Uint8Array[][], reply24k: 
       }
     },
     downlink(frame) {
-      consume(encoder.encode(upsampler.process(reply24k[frame % CLIP_FRAMES]!)));
+      consume(encoder.encode(reply24k[frame % CLIP_FRAMES]!));
     },
   };
 }
@@ -127,9 +125,10 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   const celtPackets = clientPackets(speakers[0]!, 64_000);
   const hybridPackets = clientPackets(speakers[0]!, 32_000);
   const audioMode = audioPackets(codec, speakers[0]!);
-  const upsampledReply: Int16Array[] = [];
-  const up = new Upsampler24kMonoTo48kStereo();
-  for (const frame of reply24k) upsampledReply.push(up.process(frame));
+  const stereoReply = frames(
+    interleave(speechLike(48_000, 960 * CLIP_FRAMES, 77), speechLike(48_000, 960 * CLIP_FRAMES, 77)),
+    DISCORD_FRAME_SAMPLES,
+  );
 
   const decoder = codec.createDecoder(GEMINI_INPUT_PCM);
   const decodeCelt = measure(`[${codec.name}] decode to 16k mono, client voip 64 kb/s (CELT) packets`, (f) =>
@@ -151,11 +150,11 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
   );
   const encoder = codec.createEncoder();
   const encode = measure(`[${codec.name}] encode 48k stereo, audio 64 kb/s`, (f) =>
-    consume(encoder.encode(upsampledReply[f % CLIP_FRAMES]!)),
+    consume(encoder.encode(stereoReply[f % CLIP_FRAMES]!)),
   );
-  const monoEncoder = codec.createEncoder({ monoSource: true });
-  const encodeMono = measure(`[${codec.name}] encode 48k stereo mono-coded (Gemini's voice), 64 kb/s`, (f) =>
-    consume(monoEncoder.encode(upsampledReply[f % CLIP_FRAMES]!)),
+  const geminiEncoder = codec.createEncoder({ input: GEMINI_OUTPUT_PCM });
+  const encodeGemini = measure(`[${codec.name}] encode 24k mono as it is (Gemini's voice), 64 kb/s`, (f) =>
+    consume(geminiEncoder.encode(reply24k[f % CLIP_FRAMES]!)),
   );
   const celtGuild = buildGuild(
     codec,
@@ -175,20 +174,21 @@ function benchCodec(codec: OpusCodec, speakers: Int16Array[][], reply24k: Int16A
     measure('uplink', (f) => guild.uplink(f)),
     `[${codec.name}] UPLINK per speaker, hybrid packets (decode+mix/3+base64)`,
   );
-  const downlink = measure(`[${codec.name}] DOWNLINK per reply (up+encode)`, (f) => guild.downlink(f));
+  const downlink = measure(`[${codec.name}] DOWNLINK per reply (encode)`, (f) => guild.downlink(f));
   const wholeGuild = measure(`[${codec.name}] GUILD (3 hybrid speakers + 1 reply)`, (f) => {
     guild.uplink(f);
     guild.downlink(f);
   });
   for (const d of [decoder, decoderHybrid, decoder48, decoderAudio]) d.destroy();
   encoder.destroy();
+  geminiEncoder.destroy();
   return [
     decodeCelt,
     decodeHybrid,
     decode48,
     decodeAudio,
     encode,
-    encodeMono,
+    encodeGemini,
     uplinkCelt,
     uplink,
     downlink,
@@ -219,13 +219,9 @@ export const audioPathBench: BenchSuite = {
       const chunk = monoFrames[0]![f % CLIP_FRAMES]!;
       consume(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('base64'));
     });
-    const upsampler = new Upsampler24kMonoTo48kStereo();
-    const upsample = measure('upsample 24k mono → 48k stereo', (f) =>
-      consume(upsampler.process(reply24k[f % CLIP_FRAMES]!)),
-    );
 
     const shipped = createOpusCodec();
-    const rows = [mix, base64, upsample, ...benchCodec(shipped, speakers, reply24k)];
+    const rows = [mix, base64, ...benchCodec(shipped, speakers, reply24k)];
     rows.push(...benchCodec(createFixedOpusscriptCodec(), speakers, reply24k));
     console.log(formatTable(rows));
 

@@ -8,6 +8,7 @@ import { concealmentPacket } from '../../src/codec/concealment-packet.ts';
 import {
   type DecoderOutput,
   DISCORD_PCM,
+  type EncoderInput,
   type OpusCodec,
   type OpusDecoder,
   type OpusEncoder,
@@ -49,10 +50,10 @@ class Instance {
   readonly packetPtr: number;
   readonly channels: number;
 
-  constructor(module: WasmModule, output: DecoderOutput = DISCORD_PCM) {
+  constructor(module: WasmModule, format: DecoderOutput | EncoderInput = DISCORD_PCM) {
     this.module = module;
-    this.channels = output.channels;
-    this.handler = new module.OpusScriptHandler(output.sampleRateHz, output.channels, APPLICATION_AUDIO);
+    this.channels = format.channels;
+    this.handler = new module.OpusScriptHandler(format.sampleRateHz, format.channels, APPLICATION_AUDIO);
     this.pcmPtr = module._malloc(ENCODE_INPUT_BYTES);
     this.packetPtr = module._malloc(MAX_PACKET_BYTES);
   }
@@ -68,7 +69,12 @@ class Instance {
   encode(pcm: Int16Array): Uint8Array {
     // HEAPU16 is indexed in 16-bit units: the byte address shifted right by one (the stock bug).
     this.module.HEAPU16.set(new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), this.pcmPtr >> 1);
-    const length = this.handler._encode(this.pcmPtr, pcm.byteLength, this.packetPtr, pcm.length / 2);
+    const length = this.handler._encode(
+      this.pcmPtr,
+      pcm.byteLength,
+      this.packetPtr,
+      pcm.length / this.channels,
+    );
     if (length < 0) throw new BotError('OPUS_ENCODE_FAILED', `opusscript error ${length}`);
     return this.module.HEAPU8.slice(this.packetPtr, this.packetPtr + length);
   }
@@ -100,10 +106,11 @@ export function createFixedOpusscriptCodec(): OpusCodec {
       };
     },
     createEncoder(options: OpusEncoderOptions = {}): OpusEncoder {
-      const instance = new Instance(module);
+      const input = options.input ?? DISCORD_PCM;
+      const instance = new Instance(module, input);
       const bitrateBps = options.bitrateBps ?? 64_000;
       instance.handler._encoder_ctl(OPUS_SET_BITRATE, bitrateBps);
-      return { bitrateBps, encode: (pcm) => instance.encode(pcm), destroy: () => instance.destroy() };
+      return { bitrateBps, input, encode: (pcm) => instance.encode(pcm), destroy: () => instance.destroy() };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DISCORD_FRAME_SAMPLES } from '../../../src/audio/pcm.ts';
 import { createOpusCodec } from '../../../src/codec/create-opus-codec.ts';
-import type { OpusCodec } from '../../../src/codec/opus-codec.ts';
+import { GEMINI_OUTPUT_PCM, type OpusCodec } from '../../../src/codec/opus-codec.ts';
 import { interleave, prng, speechLike, tone, toneDbfs } from '../../helpers/signal-tools.ts';
 
 const FRAMES = 50;
@@ -158,17 +158,22 @@ describe('createOpusCodec (@evan/opus)', () => {
     expect(Math.abs(toneDbfs(last, 1000, 48_000) + 12)).toBeLessThan(1);
   });
 
-  it('GIVEN a mono source THEN packets are mono-coded and decode to identical channels at the same level', () => {
-    const sine = tone(600, 48_000, 960 * FRAMES, -12);
-    const encoder = codec.createEncoder({ monoSource: true });
-    const packets = stereoFramesOf(interleave(sine, sine)).map((frame) => encoder.encode(frame));
+  it('GIVEN 24 kHz mono input THEN packets are mono-coded, and 48 kHz stereo frames are refused', () => {
+    const encoder = codec.createEncoder({ input: GEMINI_OUTPUT_PCM });
+    expect(encoder.input).toEqual(GEMINI_OUTPUT_PCM);
+    const sine = tone(600, 24_000, 480 * FRAMES, -12);
+    const packets = Array.from({ length: FRAMES }, (_, f) =>
+      encoder.encode(sine.subarray(f * 480, (f + 1) * 480)),
+    );
+    expect(() => encoder.encode(new Int16Array(DISCORD_FRAME_SAMPLES))).toThrow(
+      expect.objectContaining({ code: 'OPUS_BAD_FRAME', message: expect.stringContaining('needs 480') }),
+    );
     encoder.destroy();
     // TOC byte bit 2 is the stereo flag (RFC 6716 §3.1).
     expect(packets.every((p) => ((p[0]! >> 2) & 1) === 0)).toBe(true);
     const last = decodeAlone(codec, packets)[FRAMES - 1]!;
     const left = last.filter((_, i) => i % 2 === 0);
-    const right = last.filter((_, i) => i % 2 === 1);
-    expect(right).toEqual(left);
+    expect(last.filter((_, i) => i % 2 === 1)).toEqual(left);
     expect(Math.abs(toneDbfs(left, 600, 48_000) + 12)).toBeLessThan(1);
   });
 
