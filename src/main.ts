@@ -4,6 +4,7 @@ import { type RunningBot, startBot } from './bot.ts';
 import { type Config, ConfigError, loadConfig, secretsOf } from './config.ts';
 import { createLogger, type Logger } from './log.ts';
 import { installFaultPolicy } from './process-faults.ts';
+import { Shutdown } from './shutdown.ts';
 
 /** What every voice session hears on a restart; a /join afterwards resumes the conversation. */
 const RESTART_NOTICE =
@@ -39,26 +40,13 @@ async function main(): Promise<void> {
   const config = readConfigOrExit();
   const log = loggerFor(config);
   let bot: RunningBot | null = null;
-  let stopping = false;
+  const stopping = new Shutdown(log, SHUTDOWN_DEADLINE_MS);
   /** The same goodbye for a signal and for a crash; only the exit code differs. */
-  const shutdown = (why: string, exitCode: 0 | 1) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ why }, 'shutting down');
-    const deadline = setTimeout(() => {
-      log.error('shutdown took too long; exiting anyway');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    if (!bot) process.exit(exitCode);
-    bot.stop(RESTART_NOTICE).then(
-      () => process.exit(exitCode),
-      (error: unknown) => {
-        log.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
-  };
+  const shutdown = (why: string, exitCode: 0 | 1) =>
+    stopping.begin({ why }, 'shutting down', async () => {
+      await bot?.stop(RESTART_NOTICE);
+      return exitCode;
+    });
   installFaultPolicy(process, {
     log,
     count: (fault) => bot?.services.metrics.countProcessFault(fault),

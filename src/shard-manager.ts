@@ -4,6 +4,7 @@ import { type APIGatewayBotInfo, REST, Routes, type Shard, ShardingManager } fro
 import { type Config, ConfigError, loadConfig, secretsOf } from './config.ts';
 import { BotError } from './errors.ts';
 import { createLogger, type Logger } from './log.ts';
+import { Shutdown } from './shutdown.ts';
 
 /** Each shard process has 10 s to say goodbye (src/main.ts); the manager waits a little longer. */
 const SHUTDOWN_DEADLINE_MS = 12_000;
@@ -85,18 +86,11 @@ async function main(): Promise<void> {
   });
   manager.on('shardCreate', (shard) => watchShard(shard, log));
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping every shard');
-    const deadline = setTimeout(() => {
-      log.error('shards took too long to stop; exiting anyway');
-      process.exit(1);
-    }, SHUTDOWN_DEADLINE_MS);
-    deadline.unref();
-    void stopShards(manager, log).then((clean) => process.exit(clean ? 0 : 1));
-  };
+  const stopping = new Shutdown(log, SHUTDOWN_DEADLINE_MS);
+  const shutdown = (signal: string) =>
+    stopping.begin({ signal }, 'stopping every shard', async () =>
+      (await stopShards(manager, log)) ? 0 : 1,
+    );
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));
 
@@ -108,13 +102,13 @@ async function main(): Promise<void> {
       timeout: SHARD_READY_TIMEOUT_MS,
     });
   } catch (error) {
-    if (stopping) return; // shutdown() owns the exit code
+    if (stopping.started) return; // the shutdown owns the exit code
     log.fatal({ err: error }, 'the shards could not start');
     await stopShards(manager, log);
     process.exit(1);
   }
   // A signal during spawning stopped only the shards that existed then.
-  if (stopping) await stopShards(manager, log);
+  if (stopping.started) await stopShards(manager, log);
   else log.info({ totalShards }, 'every shard is ready');
 }
 
