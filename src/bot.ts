@@ -43,7 +43,7 @@ export interface BotServices {
   clock: Clock;
   client: Client;
   codec: OpusCodec;
-  /** The worker thread where every guild's Opus and resampling work runs. */
+  /** The worker thread where every guild's Opus decoding and encoding runs. */
   audio: AudioOffload;
   ai: GoogleGenAI;
   store: Store;

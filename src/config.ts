@@ -94,8 +94,11 @@ const SETTINGS = {
     expected: 'true to log transcripts and user ids (debugging only), otherwise false',
   },
   UPLINK_CHUNK_MS: {
-    schema: optional(intIn(20, 100).refine((n) => n % 20 === 0, 'a multiple of 20')).default(40),
-    expected: 'milliseconds of audio per message to Gemini: 20, 40, 60, 80 or 100',
+    schema: optional(
+      z.union([z.literal('auto'), intIn(20, 100).refine((n) => n % 20 === 0, 'a multiple of 20')]),
+    ).default('auto'),
+    expected:
+      "milliseconds of audio per message to Gemini: 'auto' (100 with fast turn-taking, 40 with server VAD), or 20, 40, 60, 80 or 100",
   },
   SILENCE_TAIL_MS: {
     schema: optional(intIn(200, 5000)).default(1000),

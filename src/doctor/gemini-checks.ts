@@ -1,6 +1,7 @@
 // Doctor checks against Gemini: each model looked up, a Live session (setup, 1 s of silence, close), one generateContent call.
 import type { GoogleGenAI } from '@google/genai';
 import { type Config, DEFAULT_TEXT_MODEL } from '../config.ts';
+import { uplinkChunkMsFor } from '../guild/live-settings.ts';
 import { lookUpModel, type ModelRole } from '../live/model-availability.ts';
 import { LiveSession } from '../live/session.ts';
 import { DEFAULT_LIVE_MODEL, DEFAULT_LIVE_SETTINGS } from '../live/settings.ts';
@@ -38,7 +39,8 @@ export async function checkGeminiLive(
       ...DEFAULT_LIVE_SETTINGS,
       model,
       voiceName: config.GEMINI_VOICE,
-      inputChunkMs: config.UPLINK_CHUNK_MS,
+      // The check's session runs with server VAD (it ends its audio with audioStreamEnd).
+      inputChunkMs: uplinkChunkMsFor(config.UPLINK_CHUNK_MS, 'gemini'),
     },
     tools,
     origin: { guildId: null, channelId: null, userId: null, via: 'live' },

@@ -1,4 +1,4 @@
-// The audio worker thread: Opus decoding/encoding and resampling for every guild of the process.
+// The audio worker thread: Opus decoding and encoding for every guild of the process.
 import { parentPort } from 'node:worker_threads';
 import { createOpusCodec } from '../codec/create-opus-codec.ts';
 import type { FromWorker, ToWorker } from './audio-worker-protocol.ts';

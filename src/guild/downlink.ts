@@ -12,7 +12,7 @@ export interface OpusSink {
 }
 
 export interface DownlinkOptions {
-  /** Where upsampling and Opus encoding run (the audio worker in the bot, inline in unit tests). */
+  /** Where Opus encoding runs (the audio worker in the bot, inline in unit tests). */
   audio: AudioOffload;
   clock: Clock;
   sink: OpusSink;

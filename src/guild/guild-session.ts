@@ -43,7 +43,7 @@ export interface GuildSessionOptions {
   voice: Omit<VoiceLinkOptions, 'channelId' | 'guildId' | 'log'>;
   /** Builds this guild's Live session (settings, tools, resume handle are the factory's business). */
   createLive(): LiveSession;
-  /** Where Opus decoding/encoding and resampling run (the process's audio worker). */
+  /** Where Opus decoding and encoding run (the process's audio worker). */
   audio: AudioOffload;
   clock: Clock;
   log: Logger;

@@ -27,6 +27,24 @@ const VAD: Record<
  */
 export const MIN_BURST_MS = 80;
 
+/**
+ * Audio per message to Gemini with UPLINK_CHUNK_MS=auto. Every message costs the bot the same CPU
+ * (base64, JSON, a WebSocket frame, a socket write) whatever its size. With fast turn-taking Gemini
+ * answers only after activityEnd, which carries the partial chunk with it, and a turn's first audio
+ * is flushed behind its activityStart, so a bigger chunk delays nothing anyone hears. Server VAD
+ * judges the end of speech from the audio itself, so there every 20 ms of chunk is up to 20 ms
+ * later turn end: 40 is its compromise.
+ */
+export const AUTO_CHUNK_MS = { discord: 100, gemini: 40 } as const;
+
+/** The uplink chunk for a guild's turn-taking: the configured size, or the mode's own with 'auto'. */
+export function uplinkChunkMsFor(
+  configured: Config['UPLINK_CHUNK_MS'],
+  turnTaking: GuildSettings['turnTaking'],
+): number {
+  return configured === 'auto' ? AUTO_CHUNK_MS[turnTaking] : configured;
+}
+
 /** The uplink's turn-taking for a guild: Discord's packet boundaries, or none (server VAD). */
 export function discordTurnsFor(settings: Readonly<GuildSettings>): DiscordTurns | undefined {
   if (settings.turnTaking !== 'discord') return undefined;
@@ -46,7 +64,7 @@ export function liveSettingsFor(
     googleSearch: settings.googleSearch,
     activityDetection: settings.turnTaking === 'discord' ? 'client' : 'server',
     proactiveAudio: settings.proactiveAudio,
-    inputChunkMs: config.UPLINK_CHUNK_MS,
+    inputChunkMs: uplinkChunkMsFor(config.UPLINK_CHUNK_MS, settings.turnTaking),
   };
   if (settings.languageCode) live.languageCode = settings.languageCode;
   return live;

@@ -16,6 +16,8 @@ export interface UplinkSink {
   sendAudioStreamEnd(): void;
   /** Discord turn-taking: someone started talking (their audio follows). */
   sendActivityStart(): void;
+  /** Sends the partial chunk now: the start of a turn, held by the noise gate, should not wait for more. */
+  flushAudio(): void;
   /** Discord turn-taking: everyone has been quiet for the hold; the turn is over. */
   sendActivityEnd(): void;
   /** Audio mixed but not yet sent (a partial chunk) is dropped. */
@@ -37,7 +39,7 @@ export interface DiscordTurns {
 }
 
 export interface UplinkOptions {
-  /** Where Opus decoding and downsampling run (the audio worker in the bot, inline in unit tests). */
+  /** Where Opus decoding (straight to 16 kHz mono) runs (the audio worker in the bot, inline in unit tests). */
   audio: AudioOffload;
   clock: Clock;
   sink: UplinkSink;
@@ -145,6 +147,7 @@ export class Uplink {
     this.stats.turns += 1;
     this.#options.sink.sendActivityStart();
     for (const frame of this.#pending) this.#send(frame);
+    this.#options.sink.flushAudio();
     this.#clearPending();
   }
 

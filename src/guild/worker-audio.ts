@@ -1,4 +1,4 @@
-// AudioOffload backed by one worker thread per process, so Opus and resampling leave the event loop.
+// AudioOffload backed by one worker thread per process, so Opus decoding and encoding leave the event loop.
 import { Worker } from 'node:worker_threads';
 import type { OpusCodec } from '../codec/opus-codec.ts';
 import type { Logger } from '../log.ts';

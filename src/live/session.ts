@@ -104,6 +104,11 @@ export class LiveSession extends EventEmitter<LiveSessionEvents> {
     this.#uplink.activityStart();
   }
 
+  /** Sends the partial chunk now instead of when the chunk is full. */
+  flushAudio(): void {
+    this.#uplink.flushAudio();
+  }
+
   /** Manual activity detection: everyone stopped; Gemini answers now. */
   sendActivityEnd(): void {
     this.#uplink.activityEnd();

@@ -39,6 +39,8 @@ export class LiveUplink {
   #droppedImages = 0;
   /** An activityStart went out on a socket and its activityEnd has not (yet). */
   #activityOpen = false;
+  /** Set by an opt-out: the first audio after it (without that person) goes at once, not a chunk later. */
+  #flushNextAudio = false;
 
   constructor(options: UplinkOptions) {
     this.#options = options;
@@ -73,11 +75,20 @@ export class LiveUplink {
 
   audio(pcm16k: Int16Array): void {
     for (const chunk of this.#chunker.push(pcm16k)) this.#send({ kind: 'audio', samples: chunk });
+    if (this.#flushNextAudio) {
+      this.#flushNextAudio = false;
+      this.flushAudio();
+    }
+  }
+
+  /** The partial chunk goes now, as a shorter chunk. */
+  flushAudio(): void {
+    const rest = this.#chunker.flush();
+    if (rest) this.#send({ kind: 'audio', samples: rest });
   }
 
   audioStreamEnd(): void {
-    const rest = this.#chunker.flush();
-    if (rest) this.#send({ kind: 'audio', samples: rest });
+    this.flushAudio();
     this.#send({ kind: 'audioStreamEnd' });
   }
 
@@ -89,8 +100,7 @@ export class LiveUplink {
 
   /** Manual activity detection: everyone is quiet; the partial chunk goes first. */
   activityEnd(): void {
-    const rest = this.#chunker.flush();
-    if (rest) this.#send({ kind: 'audio', samples: rest });
+    this.flushAudio();
     this.#send({ kind: 'activityEnd' });
   }
 
@@ -102,6 +112,7 @@ export class LiveUplink {
     this.#outbox.droppedSamples += this.#chunker.pendingSamples;
     this.#chunker.reset();
     this.#outbox.dropAudio();
+    this.#flushNextAudio = true;
   }
 
   text(text: string): void {

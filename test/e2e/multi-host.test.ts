@@ -24,7 +24,7 @@ import { TEST_DISCORD_TOKEN, TEST_GEMINI_KEY } from './harness.ts';
 /** Snowflakes whose timestamp parts differ by one ms: (id >> 22) % 2 puts them on shards 0 and 1. */
 const ALPHA_ID = (1_000_000_000_000n << 22n).toString();
 const BETA_ID = (1_000_000_000_001n << 22n).toString();
-/** Uplink frames are 20 ms (UPLINK_CHUNK_MS default). */
+/** The uplink mixes 20 ms frames (a chunk to Gemini holds several): levels are read per frame. */
 const FRAME_SAMPLES = 320;
 
 interface Host {

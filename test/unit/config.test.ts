@@ -47,7 +47,7 @@ describe('config', () => {
       LOG_LEVEL: 'info',
       LOG_FORMAT: 'auto',
       LOG_PII: false,
-      UPLINK_CHUNK_MS: 40,
+      UPLINK_CHUNK_MS: 'auto',
       SILENCE_TAIL_MS: 1000,
       MAX_LIVE_SESSIONS: 100,
       TOTAL_SHARDS: 'auto',

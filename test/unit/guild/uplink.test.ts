@@ -22,6 +22,7 @@ function recordingSink() {
     },
     sendAudioStreamEnd: () => events.push('end'),
     sendActivityStart: () => events.push(`start@${clockRef?.clock.now() ?? 0}`),
+    flushAudio: () => events.push('flush'),
     sendActivityEnd: () => events.push(`stop@${clockRef?.clock.now() ?? 0}`),
     discardPendingAudio: () => events.push(`discard@${clockRef?.clock.now() ?? 0}`),
   };
@@ -168,7 +169,7 @@ describe('Uplink', () => {
 
 describe('Uplink with Discord turn-taking', () => {
   const TURNS: DiscordTurns = { holdMs: 300, minBurstMs: 80 };
-  const turnEvents = (events: string[]) => events.filter((e) => e !== 'audio');
+  const turnEvents = (events: string[]) => events.filter((e) => e !== 'audio' && e !== 'flush');
 
   it('GIVEN 1 s of speech and the client closing its stream THEN one activity ends H after the last packet, with no silence sent', () => {
     const { time, rec, uplink: u } = setup(TURNS);
@@ -229,7 +230,12 @@ describe('Uplink with Discord turn-taking', () => {
     speak(u, time, 'alice', opusPackets(codec, tone(440, 600)), firstPacketAt);
     const start = rec.events.find((e) => e.startsWith('start@'));
     expect(Number(start?.replace('start@', '')) - firstPacketAt).toBeLessThanOrEqual(100);
-    // Nothing of the held onset is lost: it is sent right after activityStart.
+    // The held onset follows activityStart at once, and is flushed: it does not wait for a full chunk.
+    const afterStart = rec.events.slice(rec.events.indexOf(start ?? ''));
+    const flushed = afterStart.indexOf('flush');
+    expect(flushed).toBeGreaterThan(1);
+    expect(afterStart.slice(1, flushed).every((e) => e === 'audio')).toBe(true);
+    // Nothing of the held onset is lost.
     time.advanceBy(2000);
     expect(rec.joined().samples.length / 16).toBeGreaterThanOrEqual(600);
   });

@@ -71,4 +71,36 @@ describe('dropping audio someone opted out of', () => {
     // Both are counted as dropped: 40 ms queued and 20 ms partial.
     expect(uplink.stats.droppedUplinkMs).toBe(60);
   });
+
+  it('GIVEN 100 ms chunks THEN flushAudio and an opt-out send the next audio at once, then whole chunks again', () => {
+    const sent: Record<string, unknown>[] = [];
+    const session = {
+      sendRealtimeInput: (input: Record<string, unknown>) => sent.push(input),
+    } as unknown as Session;
+    const uplink = new LiveUplink({
+      inputChunkMs: 100,
+      handoverBufferMs: 5000,
+      minImageIntervalMs: 0,
+      now: () => 0,
+    });
+    uplink.attach(session);
+    const audioBytes = () =>
+      sent
+        .filter((input) => 'audio' in input)
+        .map((input) => Buffer.from((input.audio as { data: string }).data, 'base64').length);
+    uplink.activityStart();
+    uplink.audio(ramp(1, 960)); // the 60 ms a noise gate held
+    expect(audioBytes()).toEqual([]);
+    uplink.flushAudio();
+    expect(audioBytes()).toEqual([1920]);
+    uplink.audio(ramp(1, 320));
+    uplink.discardPendingAudio(); // someone opted out: their 20 ms partial goes
+    uplink.audio(ramp(1, 320)); // the first frame without them: sent now, not 80 ms later
+    expect(audioBytes()).toEqual([1920, 640]);
+    for (let frame = 0; frame < 5; frame++) uplink.audio(ramp(1, 320));
+    expect(audioBytes()).toEqual([1920, 640, 3200]);
+    uplink.flushAudio();
+    uplink.flushAudio(); // nothing pending: nothing sent
+    expect(audioBytes()).toEqual([1920, 640, 3200]);
+  });
 });
