@@ -5,6 +5,21 @@ import { Chunker, Outbox } from '../../../src/live/uplink-outbox.ts';
 
 const ramp = (start: number, length: number) => Int16Array.from({ length }, (_, i) => start + i);
 
+/** A LiveUplink with `chunkMs` chunks, and a session that records every realtime input it is given. */
+function recordingUplink(chunkMs: number) {
+  const sent: Record<string, unknown>[] = [];
+  const session = {
+    sendRealtimeInput: (input: Record<string, unknown>) => sent.push(input),
+  } as unknown as Session;
+  const uplink = new LiveUplink({
+    inputChunkMs: chunkMs,
+    handoverBufferMs: 5000,
+    minImageIntervalMs: 0,
+    now: () => 0,
+  });
+  return { sent, session, uplink };
+}
+
 describe('Chunker', () => {
   it('GIVEN uneven writes THEN chunks have exactly the configured length and keep every sample in order', () => {
     const chunker = new Chunker(20);
@@ -50,16 +65,7 @@ describe('dropping audio someone opted out of', () => {
   });
 
   it('GIVEN audio waiting for a socket and a partial chunk THEN after discardPendingAudio none of it is ever sent, later audio is', () => {
-    const sent: Record<string, unknown>[] = [];
-    const session = {
-      sendRealtimeInput: (input: Record<string, unknown>) => sent.push(input),
-    } as unknown as Session;
-    const uplink = new LiveUplink({
-      inputChunkMs: 40,
-      handoverBufferMs: 5000,
-      minImageIntervalMs: 0,
-      now: () => 0,
-    });
+    const { sent, session, uplink } = recordingUplink(40);
     uplink.activityStart();
     uplink.audio(ramp(1, 640)); // a whole chunk, queued while there is no socket
     uplink.audio(ramp(1, 320)); // half a chunk, held by the chunker
@@ -73,16 +79,7 @@ describe('dropping audio someone opted out of', () => {
   });
 
   it('GIVEN 100 ms chunks THEN flushAudio and an opt-out send the next audio at once, then whole chunks again', () => {
-    const sent: Record<string, unknown>[] = [];
-    const session = {
-      sendRealtimeInput: (input: Record<string, unknown>) => sent.push(input),
-    } as unknown as Session;
-    const uplink = new LiveUplink({
-      inputChunkMs: 100,
-      handoverBufferMs: 5000,
-      minImageIntervalMs: 0,
-      now: () => 0,
-    });
+    const { sent, session, uplink } = recordingUplink(100);
     uplink.attach(session);
     const audioBytes = () =>
       sent
