@@ -14,6 +14,8 @@ import { VoiceLink, type VoiceLinkOptions } from '../voice/voice-link.ts';
 import type { AudioOffload } from './audio-offload.ts';
 import { DaveWatchdog } from './dave-watchdog.ts';
 import { Downlink } from './downlink.ts';
+import { EmptyRoomTimer } from './empty-room-timer.ts';
+import { waitForEncryption } from './encryption-wait.ts';
 import { SpeakerTimeline } from './speaker-timeline.ts';
 import { type DiscordTurns, Uplink } from './uplink.ts';
 
@@ -97,7 +99,7 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
   #uplink: Uplink | null = null;
   #downlink: Downlink | null = null;
   #voice: VoiceLink | null = null;
-  #idleTimer: unknown = null;
+  readonly #emptyRoom: EmptyRoomTimer;
   #ending: Promise<void> | null = null;
 
   constructor(options: GuildSessionOptions) {
@@ -108,6 +110,13 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
     this.#options = options;
     this.#log = options.log;
     this.startedAt = options.clock.now();
+    this.#emptyRoom = new EmptyRoomTimer(
+      options.clock,
+      () => options.idleLeaveMs(),
+      () => {
+        void this.end({ code: 'SESSION_IDLE', message: SESSION_IDLE_MESSAGE });
+      },
+    );
   }
 
   get state(): GuildSessionState {
@@ -147,22 +156,8 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Resolves with the DAVE status once the call is end-to-end encrypted for us, or after timeoutMs. */
   whenEncrypted(timeoutMs: number): Promise<DaveStatus | null> {
-    const voice = this.#state.status === 'active' ? this.#state.voice : null;
-    const now = this.daveStatus();
-    if (!voice || now?.encrypted) return Promise.resolve(now);
-    const clock = this.#options.clock;
-    return new Promise((resolve) => {
-      const finish = (): void => {
-        voice.off('daveTransitioned', check);
-        clock.clearTimeout(timer);
-        resolve(this.daveStatus());
-      };
-      const check = (): void => {
-        if (this.daveStatus()?.encrypted) finish();
-      };
-      const timer = clock.setTimeout(finish, timeoutMs);
-      voice.on('daveTransitioned', check);
-    });
+    if (this.#state.status !== 'active') return Promise.resolve(this.daveStatus());
+    return waitForEncryption(this.#state.voice, () => this.daveStatus(), this.#options.clock, timeoutMs);
   }
 
   /** Joins voice and opens Live; rejects with a UserFacingError that says what went wrong. */
@@ -317,24 +312,12 @@ export class GuildSession extends EventEmitter<GuildSessionEvents> {
 
   /** Starts the idle-leave countdown when no human is left, cancels it when one comes back. */
   #checkRoom(): void {
-    const o = this.#options;
-    const humans = o.roster.humansIn(this.#voiceChannelId);
-    if (humans.length > 0) {
-      if (this.#idleTimer !== null) o.clock.clearTimeout(this.#idleTimer);
-      this.#idleTimer = null;
-      return;
-    }
-    if (this.#idleTimer !== null) return;
-    this.#idleTimer = o.clock.setTimeout(() => {
-      this.#idleTimer = null;
-      void this.end({ code: 'SESSION_IDLE', message: SESSION_IDLE_MESSAGE });
-    }, o.idleLeaveMs());
+    this.#emptyRoom.update(this.#options.roster.humansIn(this.#voiceChannelId).length);
   }
 
   async #teardown(reason: SessionEnd, notify: boolean): Promise<void> {
     const o = this.#options;
-    if (this.#idleTimer !== null) o.clock.clearTimeout(this.#idleTimer);
-    this.#idleTimer = null;
+    this.#emptyRoom.cancel();
     const state = this.#state;
     this.#receiver?.close();
     this.#watchdog?.stop();

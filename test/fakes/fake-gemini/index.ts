@@ -4,12 +4,15 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { waitForEvent } from '../../helpers/wait.ts';
-import { type ClientMessage, FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
+import { FakeLiveConnection } from './live-connection.ts';
+import type { ClientMessage } from './live-messages.ts';
+import { FakeLogicalSession } from './logical-session.ts';
 import { DEFAULT_CATALOG, type FakeModel, refuseSetup } from './models.ts';
 import { FakeGenerateContent } from './rest.ts';
 
-export type { ClientMessage, FunctionResponse, SendAudioOptions } from './live-connection.ts';
-export { FakeLiveConnection, FakeLogicalSession } from './live-connection.ts';
+export { FakeLiveConnection } from './live-connection.ts';
+export type { ClientMessage, FunctionResponse, SendAudioOptions } from './live-messages.ts';
+export { FakeLogicalSession } from './logical-session.ts';
 export { DEFAULT_CATALOG, type FakeLiveRules, type FakeModel } from './models.ts';
 export { FakeGenerateContent, type RecordedRequest, type RestAnswer } from './rest.ts';
 export { runScript, tone } from './script.ts';

@@ -3,78 +3,20 @@ import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
 import { delay, waitForEvent } from '../../helpers/wait.ts';
 import { concatSamples } from '../tones.ts';
+import {
+  type AudioChunk,
+  type ClientMessage,
+  type CloseRecord,
+  decodePcm16,
+  type FunctionResponse,
+  INPUT_RATE_HZ,
+  OUTPUT_RATE_HZ,
+  type SendAudioOptions,
+  samplesToMs,
+} from './live-messages.ts';
+import type { FakeLogicalSession } from './logical-session.ts';
 import type { FakeLiveRules } from './models.ts';
 import { FakeTurnDetector, type TurnEnd } from './turn-detector.ts';
-
-export type ClientMessage = Record<string, unknown> & {
-  setup?: Record<string, unknown>;
-  realtimeInput?: Record<string, unknown>;
-  toolResponse?: { functionResponses?: FunctionResponse[] };
-  clientContent?: Record<string, unknown>;
-};
-
-export interface FunctionResponse {
-  id?: string;
-  name?: string;
-  response?: Record<string, unknown>;
-  scheduling?: string;
-}
-
-export interface AudioChunk {
-  mimeType: string;
-  samples: Int16Array;
-  /** performance.now() ms when the message arrived, for latency measurements. */
-  receivedAtMs: number;
-  /** How many audioStreamEnd messages came before this chunk on this connection. */
-  streamEndsBefore: number;
-}
-
-export interface CloseRecord {
-  code: number;
-  reason: string;
-}
-
-export interface SendAudioOptions {
-  /** Length (ms at 24 kHz) of each inlineData part. */
-  chunkMs?: number;
-  /** After this much audio (ms) is sent, pause for `pauseMs`: bursts ahead of real time. */
-  pauseEveryMs?: number;
-  pauseMs?: number;
-}
-
-export const OUTPUT_RATE_HZ = 24_000;
-export const INPUT_RATE_HZ = 16_000;
-
-/** A conversation as Gemini sees it; survives socket changes through resumption handles. */
-export class FakeLogicalSession extends EventEmitter {
-  readonly id: number;
-  readonly connections: FakeLiveConnection[] = [];
-  readonly handles: string[] = [];
-  readonly pendingToolCalls = new Map<string, (response: FunctionResponse) => void>();
-
-  constructor(id: number) {
-    super();
-    this.id = id;
-  }
-
-  /** All uplink audio of every connection of this session, in arrival order. */
-  get audio(): Int16Array {
-    return concatSamples(this.connections.flatMap((c) => c.audioChunks.map((chunk) => chunk.samples)));
-  }
-
-  get audioMs(): number {
-    return samplesToMs(
-      this.connections.reduce((sum, c) => sum + c.audioSamples, 0),
-      INPUT_RATE_HZ,
-    );
-  }
-
-  newHandle(): string {
-    const handle = `fake-handle-s${this.id}-${this.handles.length + 1}`;
-    this.handles.push(handle);
-    return handle;
-  }
-}
 
 export class FakeLiveConnection extends EventEmitter {
   readonly id: number;
@@ -397,15 +339,4 @@ export class FakeLiveConnection extends EventEmitter {
   terminate(): void {
     this.#socket.terminate();
   }
-}
-
-export function decodePcm16(base64: string): Int16Array {
-  const bytes = Buffer.from(base64, 'base64');
-  const out = new Int16Array(bytes.length >> 1);
-  for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
-  return out;
-}
-
-function samplesToMs(samples: number, rate: number): number {
-  return (samples * 1000) / rate;
 }

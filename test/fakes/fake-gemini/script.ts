@@ -1,7 +1,8 @@
 // Readable scripted conversations for the fake: `>` lines wait for the client, `<` lines are sent.
 
 import { delay } from '../../helpers/wait.ts';
-import type { FakeLiveConnection, FunctionResponse } from './live-connection.ts';
+import type { FakeLiveConnection } from './live-connection.ts';
+import type { FunctionResponse } from './live-messages.ts';
 
 /**
  * Script lines (blank lines and `#` comments ignored):

@@ -1,5 +1,6 @@
 // The fake's turn detection: Gemini's automatic VAD over the received audio, or the client's
 // manual activity signals, with the moment each user turn ended.
+import { INPUT_RATE_HZ } from './live-messages.ts';
 
 /** When and why the fake considered a user turn over (performance.now() ms). */
 export interface TurnEnd {
@@ -7,7 +8,6 @@ export interface TurnEnd {
   cause: 'activityEnd' | 'silence' | 'audioStreamEnd';
 }
 
-const INPUT_RATE_HZ = 16_000;
 /** A received chunk counts as speech above this peak (PCM16); below it, as silence. */
 const SPEECH_PEAK = 500;
 /** silenceDurationMs when the setup leaves it to the server (not documented; ours is 800). */
