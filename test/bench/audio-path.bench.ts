@@ -24,8 +24,8 @@ import { createFixedOpusscriptCodec } from './opusscript-fixed.ts';
 /** 5 s of distinct material per speaker, cycled. */
 const CLIP_FRAMES = 250;
 const SPEAKERS = 3;
-/** Gemini wants ~40 ms chunks: 640 samples at 16 kHz. */
-const GEMINI_CHUNK_SAMPLES = 640;
+/** What a fast-turn-taking guild sends (UPLINK_CHUNK_MS=auto): 100 ms chunks, 1600 samples at 16 kHz. */
+const GEMINI_CHUNK_SAMPLES = 1_600;
 
 function frames(stereoOrMono: Int16Array, size: number): Int16Array[] {
   const out: Int16Array[] = [];

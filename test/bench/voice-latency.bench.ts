@@ -74,7 +74,7 @@ async function run(): Promise<void> {
       await sleep(200);
     }
     console.log(
-      `${RUNS} runs each, one guild, fake Discord + fake Gemini on 127.0.0.1, default settings (fast turn-taking: the first chunk waits for the 80 ms noise gate; 40 ms chunks)`,
+      `${RUNS} runs each, one guild, fake Discord + fake Gemini on 127.0.0.1, default settings (fast turn-taking: the first chunk waits for the 80 ms noise gate and is flushed behind activityStart; 100 ms chunks after it)`,
     );
     console.log(summary("human's first packet → first chunk at Gemini", uplink));
     console.log(summary("Gemini's first audio → bot's first RTP packet", downlink));
