@@ -31,7 +31,7 @@ export const GEMINI_INPUT_PCM: DecoderOutput = { sampleRateHz: 16_000, channels:
  * What Gemini speaks: 24 kHz mono (480 values per 20 ms). Encoded as it is, the packets are mono-coded
  * and band-limited to 12 kHz (all there is in a 24 kHz signal); a Discord client decodes them to 48 kHz
  * stereo with identical channels. No resampler of ours, and libopus analyses half the samples a 48 kHz
- * stereo frame would give it: the reply costs ~45 % less (test/unit/codec/encode-from-gemini.test.ts
+ * stereo frame would give it: the reply costs ~40 % less (test/unit/codec/encode-from-gemini.test.ts
  * measures what a listener gets).
  */
 export const GEMINI_OUTPUT_PCM: EncoderInput = { sampleRateHz: 24_000, channels: 1 };
