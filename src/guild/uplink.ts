@@ -95,6 +95,8 @@ export class Uplink {
   };
   readonly #options: UplinkOptions;
   readonly #speakers = new Map<string, Speaker>();
+  /** Who sent a packet since they were last forgotten: only their audio can be pending anywhere. */
+  readonly #heard = new Set<string>();
   readonly #mixer = new Mixer(GEMINI_INPUT_FRAME_SAMPLES);
   /** The mix is written here every tick; the sink copies it (no allocation per frame). */
   readonly #mixed = new Int16Array(GEMINI_INPUT_FRAME_SAMPLES);
@@ -132,6 +134,7 @@ export class Uplink {
   /** One Opus packet from one speaker. A corrupt packet is concealed and counted, never fatal. */
   pushOpus(userId: string, packet: Uint8Array): void {
     if (this.#closed) return;
+    this.#heard.add(userId);
     const turns = this.#options.discordTurns;
     if (turns && this.#phase !== 'active' && !isOpusSilenceFrame(packet)) {
       this.#phase = 'gating';
@@ -177,6 +180,7 @@ export class Uplink {
 
   /** Forgets a speaker who left the channel: their queued audio is not sent. */
   removeSpeaker(userId: string): void {
+    this.#heard.delete(userId);
     this.#decoding.forget(userId);
     this.#speakers.delete(userId);
   }
@@ -184,10 +188,14 @@ export class Uplink {
   /**
    * Someone opted out: besides their queue, audio already mixed with them in it goes too — frames
    * held while a burst is gated and the sink's partial chunk — so nothing they said before the
-   * command reaches Gemini after its reply (the others lose at most one chunk with them).
+   * command reaches Gemini after its reply (the others lose at most one chunk with them). Someone
+   * not heard since they were last forgotten has nothing pending, and the others lose nothing: an
+   * opted-out person is refused again at every speaking start, and must not cost the room audio.
    */
   forgetHeard(userId: string): void {
+    const wasHeard = this.#heard.has(userId);
     this.removeSpeaker(userId);
+    if (!wasHeard) return;
     // Their packets no longer count towards opening a turn either.
     this.#clearPending();
     this.#options.sink.discardPendingAudio();

@@ -6,7 +6,7 @@ import { levelAtDbfs, type PcmClip } from '../fakes/audio-analysis.ts';
 import { type FakeHuman, type GuildSpec, Permission } from '../fakes/fake-discord/index.ts';
 import type { FakeLiveConnection } from '../fakes/fake-gemini/index.ts';
 import { tone } from '../fakes/tones.ts';
-import { eventually } from '../helpers/wait.ts';
+import { delay, eventually } from '../helpers/wait.ts';
 import { type BotWorld, useBotWorld, type WorldOptions } from './harness.ts';
 import { submitModal } from './settings-helpers.ts';
 
@@ -225,6 +225,31 @@ describe('/optout and /optin', () => {
     expect(optedOutAgain.bob).toBeLessThan(-70);
     expect(optedOutAgain.transcript).toContain('**alice:** question 3');
     expect(optedOutAgain.transcript).not.toContain('bob');
+  });
+});
+
+describe('an opted-out person speaking up costs the others nothing', () => {
+  it("GIVEN bob opted out and starting to talk twice while alice speaks THEN every frame of alice's reaches Gemini", async () => {
+    const { w, alice, bob, conn } = await bobOptedOut();
+    const from = conn.audioSamples;
+    // Each of bob's bursts is a new speaking start, and each start asks whether he may be heard.
+    const bobTalksOver = async () => {
+      await delay(300);
+      await bob.say(tone(880, 200, { amplitudeDbfs: -18 }));
+      await delay(400);
+      await bob.say(tone(880, 200, { amplitudeDbfs: -18 }));
+    };
+    // 1.5 s of voice and the client's five closing silence frames: 80 frames of 20 ms.
+    await Promise.all([alice.say(tone(440, 1500, { amplitudeDbfs: -18 })), bobTalksOver()]);
+    await conn.waitForInputEnd(1, 10_000);
+    const heard = heardSince(conn, from);
+    const heardMs = (heard.samples.length * 1000) / heard.sampleRate;
+    console.info(`opt-out: alice sent 1600 ms while opted-out bob spoke up twice; Gemini got ${heardMs} ms`);
+    // Before the fix each of bob's starts dropped alice's partial chunk and held onset: 1480 ms.
+    // One frame of slack: one run in 17 here got 1580 ms, never reproduced with or without bob.
+    expect(heardMs).toBeGreaterThanOrEqual(1580);
+    expect(levelAtDbfs(heard, 880)).toBeLessThan(-70);
+    expect(w.bot.services.sessions.get(w.guild.id)?.live?.counters.droppedUplinkMs).toBe(0);
   });
 });
 

@@ -252,4 +252,20 @@ describe('Uplink with Discord turn-taking', () => {
     expect(levelAtDbfs(rec.joined(), 880)).toBeLessThan(-60);
     expect(levelAtDbfs(rec.joined(), 440)).toBeGreaterThan(-30);
   });
+
+  it('GIVEN someone opted out is refused again (each time they start speaking) THEN the others lose nothing', () => {
+    const { time, rec, uplink: u } = setup(TURNS);
+    const alice = opusPackets(codec, tone(440, 1000));
+    alice.forEach((packet, i) => {
+      time.advanceTo(i * 20);
+      u.pushOpus('alice', packet);
+      // Bob was never heard here (he opted out before), so there is nothing of his to drop.
+      if (i === 10 || i === 30) u.forgetHeard('bob');
+      // Carol was heard once: her opt-out drops the pending audio once, not again when refused later.
+      if (i === 20) u.pushOpus('carol', opusPackets(codec, tone(880, 20))[0]!);
+      if (i === 22 || i === 40) u.forgetHeard('carol');
+    });
+    time.advanceBy(2000);
+    expect(rec.events.filter((e) => e.startsWith('discard'))).toEqual(['discard@440']);
+  });
 });
