@@ -6,6 +6,7 @@ import { type DecodedAudio, SpeakerDecoders } from './speaker-decoders.ts';
 /** A guild's speakers → 16 kHz mono, delivered in packet order per speaker. */
 export interface UplinkDecoding {
   push(userId: string, packet: Uint8Array): void;
+  /** From now on nothing decoded from this speaker's earlier packets is delivered. */
   forget(userId: string): void;
   close(): void;
 }

@@ -11,6 +11,7 @@ import {
   type UplinkDecoding,
 } from './audio-offload.ts';
 import type { FromWorker, ToWorker } from './audio-worker-protocol.ts';
+import { InFlightDecodes } from './in-flight-decodes.ts';
 import { PostBatcher } from './post-batcher.ts';
 
 interface Channel {
@@ -59,7 +60,13 @@ export class WorkerAudio implements AudioOffload {
   }
 
   uplink(onDecoded: OnDecoded): UplinkDecoding {
-    const ch = this.#open({ onDecoded, gen: 0 });
+    const inFlight = new InFlightDecodes();
+    const ch = this.#open({
+      onDecoded: (user, audio) => {
+        if (inFlight.arrived(user)) onDecoded(user, audio);
+      },
+      gen: 0,
+    });
     let fallback: UplinkDecoding | null = null;
     const local = () => {
       fallback ??= this.#inline.uplink(onDecoded);
@@ -70,9 +77,14 @@ export class WorkerAudio implements AudioOffload {
         if (this.#dead) return local().push(user, packet);
         // Copied into the batch's arena: receiver packets are views into Node's pooled buffers,
         // which cannot be transferred (and cloning a view would copy the whole pool).
+        inFlight.sent(user);
         this.#post({ t: 'up', ch, user, packet: this.#out.arena.copy(packet) });
       },
-      forget: (user) => (this.#dead ? local().forget(user) : this.#post({ t: 'upForget', ch, user })),
+      forget: (user) => {
+        if (this.#dead) return local().forget(user);
+        inFlight.forget(user);
+        this.#post({ t: 'upForget', ch, user });
+      },
       close: () => {
         fallback?.close();
         if (!this.#dead) this.#post({ t: 'upClose', ch });

@@ -46,6 +46,26 @@ describe('WorkerAudio', () => {
     reference.close();
   });
 
+  it('GIVEN a speaker forgotten while the worker still decodes their packets THEN none of those frames is delivered, later ones are', async () => {
+    audio = new WorkerAudio(codec, log);
+    const alice = packetsOf(300, 10);
+    const bob = packetsOf(700, 10);
+    const got: string[] = [];
+    const up = audio.uplink((user) => got.push(user));
+    for (let i = 0; i < 5; i++) {
+      up.push('alice', alice[i]!);
+      up.push('bob', bob[i]!);
+    }
+    up.forget('alice'); // she opted out: the five frames on their way are hers from before
+    for (let i = 5; i < 10; i++) up.push('bob', bob[i]!);
+    await until(() => got.filter((u) => u === 'bob').length === 10, "bob's 10 frames");
+    expect(got.filter((u) => u === 'alice')).toEqual([]);
+    // She opts in again: her next packets are heard.
+    for (let i = 5; i < 8; i++) up.push('alice', alice[i]!);
+    await until(() => got.filter((u) => u === 'alice').length === 3, "alice's 3 new frames");
+    up.close();
+  });
+
   it('GIVEN a barge-in while the worker still encodes THEN nothing of the old answer is delivered after it', async () => {
     audio = new WorkerAudio(codec, log);
     const delivered: { packets: number; flushed: boolean; afterReset: boolean }[] = [];
