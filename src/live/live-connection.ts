@@ -105,6 +105,8 @@ export class LiveConnection {
 
   /** Hand over now if the model is quiet, else after its turn (but before the server's deadline). */
   goAway(timeLeftMs: number, modelTurnActive: boolean): void {
+    // A repeated goAway replaces the earlier plan instead of leaving its timer to fire as well.
+    this.#clearHandoverTimer();
     if (!modelTurnActive) {
       this.#handOver();
       return;

@@ -99,6 +99,21 @@ describe('go-away handover', () => {
     expect(audio.reduce((sum, chunk) => sum + chunk.length, 0)).toBe(tone(120, 300).length);
     expect(resumeHandleOf(gemini.connections[1]?.setup)).toBe(first.session?.handles[0]);
   });
+
+  it('GIVEN two go-aways while the model speaks THEN there is one handover, not one per go-away', async () => {
+    session = makeSession(gemini);
+    await session.connect();
+    const first = await gemini.nextSession();
+    await first.sendAudio(tone(80, 300));
+    // Each plans its handover 2 s before its deadline: after 300 ms, then after 200 ms.
+    first.goAway(2_300);
+    first.goAway(2_200);
+    await nextEvent<Reconnected>(session, 'reconnected');
+    // The earlier plan's moment (300 ms) passes on the new socket: it must not hand over again.
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(gemini.connections).toHaveLength(2);
+    expect(session.state.status).toBe('ready');
+  });
 });
 
 describe('reconnects', () => {
